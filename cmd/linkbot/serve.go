@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+func runServe(ctx context.Context, args []string, io stdio) error {
+	return errors.New("not built yet")
+}

@@ -1,0 +1,3 @@
+module github.com/linkbot/linkbot
+
+go 1.26.0
