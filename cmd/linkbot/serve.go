@@ -2,9 +2,39 @@ package main
 
 import (
 	"context"
-	"errors"
+	"log/slog"
+	"net"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) error {
-	return errors.New("not built yet")
+	cfg := configFromEnv("")
+	fs := newFlags("serve", "serve [flags]\n\nRuns Linkbot: webhooks, the inbox, nudges and the dispatcher. Logs are JSON on standard error.", io)
+	cfg.bindFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if cfg.databaseURL == "" {
+		return exitError{code: 2, msg: `linkbot serve: no database: set LINKBOT_DATABASE_URL (or --database) to a postgres:// URL or an SQLite file path, or run "linkbot demo" to try Linkbot with no set-up`}
+	}
+	logger := slog.New(slog.NewJSONHandler(io.err, nil))
+	db, err := openDatabase(ctx, cfg.databaseURL)
+	if err != nil {
+		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}
+	}
+	defer db.Close()
+	if cfg.publicURL == "" {
+		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
+	}
+	reg := newRegistry()
+	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
+		logger.Info("serving", "addr", addr.String(), "database", databaseKind(db))
+	})
+}
+
+// databaseKind names the database for logs, never its URL.
+func databaseKind(db interface{ Postgres() bool }) string {
+	if db.Postgres() {
+		return "postgresql"
+	}
+	return "sqlite"
 }

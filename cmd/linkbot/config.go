@@ -1,0 +1,38 @@
+package main
+
+import (
+	"flag"
+	"os"
+)
+
+// config is what serve and demo need to start, read from the environment
+// (DESIGN.md names the variables) and overridden by flags.
+type config struct {
+	databaseURL string // LINKBOT_DATABASE_URL: postgres://… or an SQLite file path
+	listen      string // LINKBOT_LISTEN: the address the web server listens on
+	publicURL   string // LINKBOT_PUBLIC_URL: the base URL providers call back
+}
+
+// configFromEnv reads the configuration from the process environment,
+// with fallbacks for the settings that have a default.
+func configFromEnv(defaultDatabase string) config {
+	return config{
+		databaseURL: envOr("LINKBOT_DATABASE_URL", defaultDatabase),
+		listen:      envOr("LINKBOT_LISTEN", ":8080"),
+		publicURL:   os.Getenv("LINKBOT_PUBLIC_URL"),
+	}
+}
+
+// bindFlags lets flags on fs override c.
+func (c *config) bindFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.databaseURL, "database", c.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	fs.StringVar(&c.listen, "listen", c.listen, "address to serve HTTP on (env LINKBOT_LISTEN)")
+	fs.StringVar(&c.publicURL, "public-url", c.publicURL, "base URL providers call back, e.g. https://linkbot.example.org (env LINKBOT_PUBLIC_URL)")
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
