@@ -203,7 +203,7 @@ CREATE TABLE messages (
     lease_owner         TEXT,
     lease_until         TIMESTAMP,
     error_code          TEXT NOT NULL DEFAULT '',
-    error_TEXT          TEXT NOT NULL DEFAULT '',
+    error_text          TEXT NOT NULL DEFAULT '',
     created_at          TIMESTAMP NOT NULL,
     sent_at             TIMESTAMP,
     delivered_at        TIMESTAMP,
