@@ -72,6 +72,9 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", fmt.Sprint(int(connectTimeout.Seconds())))
 	}
+	// Times come back in UTC whatever the server's or the URL's zone.
+	q.Del("TimeZone")
+	q.Set("timezone", "UTC")
 	u.RawQuery = q.Encode()
 	db, err := sqlx.Open("postgres", u.String())
 	if err != nil {
