@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Reason is why something was escalated to a link worker.
+type Reason string
+
+// The escalation reasons.
+const (
+	ReasonRisk           Reason = "risk" // self-harm or suicide
+	ReasonSafeguarding   Reason = "safeguarding"
+	ReasonMedical        Reason = "medical"
+	ReasonDistress       Reason = "distress"
+	ReasonNoReply        Reason = "no_reply"
+	ReasonDeliveryFailed Reason = "delivery_failed"
+	ReasonOptOut         Reason = "opt_out"
+	ReasonRequest        Reason = "request" // the person asked for their link worker
+	ReasonOther          Reason = "other"
+)
+
+// Urgency says how soon an escalation must be seen.
+type Urgency string
+
+// The urgencies. Urgent escalations reach the link worker's phone at any
+// hour, and the duty contact if not acknowledged in time.
+const (
+	Urgent Urgency = "urgent"
+	High   Urgency = "high"
+	Normal Urgency = "normal"
+)
+
+// Escalation is something about a person that a link worker must see.
+type Escalation struct {
+	ID             int64      `db:"id"`
+	SchemeID       int64      `db:"scheme_id"`
+	PersonID       int64      `db:"person_id"`
+	LinkWorkerID   *int64     `db:"link_worker_id"`
+	MessageID      *int64     `db:"message_id"` // the message that raised it
+	Reason         Reason     `db:"reason"`
+	Urgency        Urgency    `db:"urgency"`
+	Note           string     `db:"note"`
+	CreatedAt      time.Time  `db:"created_at"`
+	NotifiedAt     *time.Time `db:"notified_at"`      // the link worker was told
+	DutyNotifiedAt *time.Time `db:"duty_notified_at"` // the duty contact was told
+	AcknowledgedBy *int64     `db:"acknowledged_by"`
+	AcknowledgedAt *time.Time `db:"acknowledged_at"`
+	ResolvedAt     *time.Time `db:"resolved_at"`
+}
+
+const escalationColumns = `id, scheme_id, person_id, link_worker_id, message_id, reason, urgency, note, created_at,
+	notified_at, duty_notified_at, acknowledged_by, acknowledged_at, resolved_at`
+
+// CreateEscalation inserts e, created now, filling in ID.
+func (tx *Tx) CreateEscalation(ctx context.Context, e *Escalation) error {
+	e.CreatedAt = tx.now
+	e.NotifiedAt, e.DutyNotifiedAt, e.AcknowledgedBy, e.AcknowledgedAt, e.ResolvedAt = nil, nil, nil, nil, nil
+	id, err := tx.insertNamed(ctx, "create escalation", `INSERT INTO escalations
+		(scheme_id, person_id, link_worker_id, message_id, reason, urgency, note, created_at)
+		VALUES (:scheme_id, :person_id, :link_worker_id, :message_id, :reason, :urgency, :note, :created_at)`, e)
+	e.ID = id
+	return err
+}
+
+// GetEscalation returns the escalation with id.
+func (tx *Tx) GetEscalation(ctx context.Context, id int64) (Escalation, error) {
+	var e Escalation
+	err := tx.get(ctx, "get escalation", &e, `SELECT `+escalationColumns+` FROM escalations WHERE id = ?`, id)
+	return e, err
+}
+
+// ListOpenEscalations returns the scheme's unresolved escalations, most
+// urgent first, then oldest first.
+func (tx *Tx) ListOpenEscalations(ctx context.Context, schemeID int64) ([]Escalation, error) {
+	var list []Escalation
+	err := tx.selectAll(ctx, "list open escalations", &list, `SELECT `+escalationColumns+` FROM escalations
+		WHERE scheme_id = ? AND resolved_at IS NULL
+		ORDER BY CASE urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, created_at, id`, schemeID)
+	return list, err
+}
+
+// MarkEscalationNotified records that the link worker (duty false) or the
+// duty contact (duty true) has been sent the escalation now.
+func (tx *Tx) MarkEscalationNotified(ctx context.Context, id int64, duty bool) error {
+	column := "notified_at"
+	if duty {
+		column = "duty_notified_at"
+	}
+	return tx.execOne(ctx, "mark escalation notified", `UPDATE escalations SET `+column+` = ? WHERE id = ?`, tx.now, id)
+}
+
+// AcknowledgeEscalation records that a link worker of the same scheme has
+// seen the escalation now. The first acknowledgement stands.
+func (tx *Tx) AcknowledgeEscalation(ctx context.Context, id, linkWorkerID int64) error {
+	_, err := tx.exec(ctx, "acknowledge escalation", `UPDATE escalations SET acknowledged_by = ?, acknowledged_at = ?
+		WHERE id = ? AND acknowledged_at IS NULL`, linkWorkerID, tx.now, id)
+	return err
+}
+
+// ResolveEscalation records that the escalation has been dealt with now.
+func (tx *Tx) ResolveEscalation(ctx context.Context, id int64) error {
+	_, err := tx.exec(ctx, "resolve escalation", `UPDATE escalations SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL`, tx.now, id)
+	return err
+}
+
+// CreateEscalation inserts e, created now.
+func (db *DB) CreateEscalation(ctx context.Context, e *Escalation) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateEscalation(ctx, e) })
+}
+
+// GetEscalation returns the escalation with id.
+func (db *DB) GetEscalation(ctx context.Context, id int64) (Escalation, error) {
+	return read(ctx, db, func(tx *Tx) (Escalation, error) { return tx.GetEscalation(ctx, id) })
+}
+
+// ListOpenEscalations returns the scheme's unresolved escalations, most urgent first.
+func (db *DB) ListOpenEscalations(ctx context.Context, schemeID int64) ([]Escalation, error) {
+	return read(ctx, db, func(tx *Tx) ([]Escalation, error) { return tx.ListOpenEscalations(ctx, schemeID) })
+}
+
+// MarkEscalationNotified records that the link worker or duty contact was sent it.
+func (db *DB) MarkEscalationNotified(ctx context.Context, id int64, duty bool) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.MarkEscalationNotified(ctx, id, duty) })
+}
+
+// AcknowledgeEscalation records that a link worker has seen the escalation.
+func (db *DB) AcknowledgeEscalation(ctx context.Context, id, linkWorkerID int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.AcknowledgeEscalation(ctx, id, linkWorkerID) })
+}
+
+// ResolveEscalation records that the escalation has been dealt with.
+func (db *DB) ResolveEscalation(ctx context.Context, id int64) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.ResolveEscalation(ctx, id) })
+}

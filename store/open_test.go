@@ -1,0 +1,139 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("an unreachable PostgreSQL fails fast with one line that hides the password", func(t *testing.T) {
+		start := time.Now()
+		db, err := store.Open(ctx, "postgres://nobody:secret@127.0.0.1:1/x?sslmode=disable")
+		if err == nil {
+			db.Close()
+			t.Fatal("Open succeeded against a closed port")
+		}
+		if elapsed := time.Since(start); elapsed > 8*time.Second {
+			t.Errorf("Open took %v to give up", elapsed)
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "secret") {
+			t.Errorf("error shows the password: %s", msg)
+		}
+		if strings.Contains(msg, "\n") {
+			t.Errorf("error is more than one line: %q", msg)
+		}
+		for _, want := range []string{"PostgreSQL", "127.0.0.1:1", "/x", "check"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("error %q does not mention %q", msg, want)
+			}
+		}
+	})
+
+	t.Run("an SQLite path in a missing directory names the directory", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "missing")
+		_, err := store.Open(ctx, filepath.Join(dir, "linkbot.db"))
+		if err == nil {
+			t.Fatal("Open succeeded in a missing directory")
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "\n") || !strings.Contains(msg, dir) || !strings.Contains(msg, "does not exist") {
+			t.Errorf("unclear error: %q", msg)
+		}
+	})
+
+	t.Run("a file: URI opens SQLite", func(t *testing.T) {
+		db := storetest.Open(t, "file:"+filepath.Join(t.TempDir(), "x.db"))
+		if db.Postgres() {
+			t.Error("file: URI opened PostgreSQL")
+		}
+	})
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:xxxxx@h:5432/db?sslmode=disable",
+		"postgres://u@h/db":                         "postgres://u@h/db",
+		"linkbot.db":                                "linkbot.db",
+	} {
+		if got := store.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMigrateAndReady(t *testing.T) {
+	ctx := context.Background()
+	for name, url := range map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return storetest.SQLiteURL(t) },
+		"postgres": func(t *testing.T) string { return storetest.PostgresURL(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := storetest.Open(t, url(t))
+			if err := db.Ready(ctx); err == nil || !strings.Contains(err.Error(), "linkbot migrate") {
+				t.Errorf("Ready before migrating = %v, want an error that says to run linkbot migrate", err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Ready(ctx); err != nil {
+				t.Errorf("Ready after migrating: %v", err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Errorf("second Migrate: %v", err)
+			}
+		})
+	}
+}
+
+func TestMigrateConcurrentlyOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.PostgresURL(t)
+	a, b := storetest.Open(t, url), storetest.Open(t, url)
+	start := make(chan struct{})
+	errs := make(chan error, 2)
+	for _, db := range []*store.DB{a, b} {
+		go func() {
+			<-start
+			errs <- db.Migrate(ctx)
+		}()
+	}
+	close(start)
+	if err := errors.Join(<-errs, <-errs); err != nil {
+		t.Fatalf("concurrent Migrate: %v", err)
+	}
+	for _, db := range []*store.DB{a, b} {
+		if err := db.Ready(ctx); err != nil {
+			t.Errorf("Ready: %v", err)
+		}
+	}
+	raw, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var repeated []int64
+	if err := raw.Select(&repeated, `SELECT version_id FROM goose_db_version WHERE is_applied GROUP BY version_id HAVING count(*) > 1`); err != nil {
+		t.Fatal(err)
+	}
+	if len(repeated) > 0 {
+		t.Errorf("migrations applied more than once: %v", repeated)
+	}
+	var tables int
+	if err := raw.Get(&tables, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'`); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 13 {
+		t.Errorf("schema has %d tables, want 13", tables)
+	}
+}
