@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -101,6 +102,9 @@ func classify(err error, call *apiCall) error {
 			status = rest.Status
 		}
 		se.Code = strconv.Itoa(rest.Code)
+		// Twilio's messages can quote the recipient's number; keep only
+		// the codes, so the error can be logged.
+		se.Err = fmt.Errorf("twilio answered HTTP %d with error %d (%s)", status, rest.Code, rest.MoreInfo)
 		switch rest.Code {
 		case CodeOptedOut:
 			se.Failure = bot.FailOptedOut

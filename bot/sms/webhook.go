@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/linkbot/linkbot/bot"
 	twilio "github.com/twilio/twilio-go/client"
@@ -104,7 +105,7 @@ func readSigned(cfg Config, w http.ResponseWriter, r *http.Request) (url.Values,
 	}
 	signature := r.Header.Get("X-Twilio-Signature")
 	validator := twilio.NewRequestValidator(cfg.AuthToken)
-	if signature == "" || !validator.ValidateBody(cfg.publicURL()+r.URL.RequestURI(), body, signature) {
+	if signature == "" || !validator.ValidateBody(cfg.publicURL()+requestURI(r), body, signature) {
 		slog.WarnContext(r.Context(), "sms: webhook refused: missing or wrong Twilio signature",
 			"path", r.URL.Path, "signed", signature != "")
 		http.Error(w, "invalid signature", http.StatusForbidden)
@@ -116,6 +117,16 @@ func readSigned(cfg Config, w http.ResponseWriter, r *http.Request) (url.Values,
 		return nil, false
 	}
 	return form, true
+}
+
+// requestURI is the path and query exactly as Twilio sent them: Twilio
+// signs the bytes it requested, and re-encoding them (as url.URL does) can
+// change them.
+func requestURI(r *http.Request) string {
+	if strings.HasPrefix(r.RequestURI, "/") {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
 }
 
 // inboundFromForm normalises Twilio's inbound message parameters.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -114,6 +115,14 @@ func TestInboundWebhook(t *testing.T) {
 		{
 			name:       "the query string is part of what is signed",
 			request:    signed(smstest.AuthToken, sms.InboundPath+"?scheme=north", params),
+			wantStatus: 200,
+			wantBody:   emptyTwiML,
+			want: &bot.Inbound{Kind: bot.KindMessage, Channel: bot.SMS, ProviderID: params.Get("MessageSid"),
+				From: "+447700900123", To: "+447700900001", Text: "I can't go on 💔 — sorry", ReceivedAt: fixedNow},
+		},
+		{
+			name:       "the query is checked as sent, without re-encoding",
+			request:    signed(smstest.AuthToken, sms.InboundPath+"?scheme=O%27Brien+%26+Co&x=%7e", params),
 			wantStatus: 200,
 			wantBody:   emptyTwiML,
 			want: &bot.Inbound{Kind: bot.KindMessage, Channel: bot.SMS, ProviderID: params.Get("MessageSid"),
@@ -364,5 +373,37 @@ func TestFakeSignatureAgreesWithTwilioValidator(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || len(rec.inbound) != 1 || rec.inbound[0].Text != "a&b=c+d é" {
 		t.Fatalf("status %d, handed on %+v", resp.StatusCode, rec.inbound)
+	}
+}
+
+// Logs never carry phone numbers or message text, whatever goes wrong.
+func TestLogsCarryNoNumbersOrText(t *testing.T) {
+	var logs strings.Builder
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+
+	rec := &recorder{fail: errors.New("database is down")}
+	_, srv := webhookServer(t, rec)
+	params := smstest.InboundParams("+447700900123", "+447700900001", "private words")
+	for _, token := range []string{smstest.AuthToken, "ffffffffffffffffffffffffffffffff"} {
+		req, err := smstest.SignedRequest(context.Background(), token, srv.URL+sms.InboundPath, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		post(t, req)
+	}
+	fake, cfg := fakeTwilio(t)
+	fake.FailNext(1, smstest.Reply{Status: 400, Code: 21211,
+		Message: "The 'To' number +447700900123 is not a valid phone number."})
+	_, sendErr := sms.NewSender(cfg).Send(context.Background(), bot.Outbound{To: "+447700900123", Text: "private words"})
+	slog.Error("dispatcher would log", "err", sendErr)
+
+	if logs.Len() == 0 {
+		t.Fatal("nothing was logged; the test proves nothing")
+	}
+	for _, secret := range []string{"7700900123", "7700900001", "private words"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("logs carry %q:\n%s", secret, logs.String())
+		}
 	}
 }

@@ -3,9 +3,11 @@ package telegram_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +31,9 @@ type recorder struct {
 	mu      sync.Mutex
 	inbound []bot.Inbound
 	fail    error
-	got     chan bot.Inbound
+	// failTimes makes the next calls fail, then succeed.
+	failTimes int
+	got       chan bot.Inbound
 }
 
 func newRecorder() *recorder { return &recorder{got: make(chan bot.Inbound, 16)} }
@@ -39,6 +43,10 @@ func (r *recorder) HandleInbound(_ context.Context, in bot.Inbound) error {
 	defer r.mu.Unlock()
 	if r.fail != nil {
 		return r.fail
+	}
+	if r.failTimes > 0 {
+		r.failTimes--
+		return errors.New("database is busy")
 	}
 	r.inbound = append(r.inbound, in)
 	r.got <- in
@@ -347,5 +355,58 @@ func TestLongPollingDeliversUpdates(t *testing.T) {
 	got := rec.handed()
 	if got[0].LinkCode != "code123" || got[1].Choice != "yes" || got[2].Text != "thanks" {
 		t.Errorf("handed on %+v", got)
+	}
+}
+
+// Polling has no redelivery: an update the pipeline failed to take is
+// handed on again until it is taken.
+func TestLongPollingRetriesAFailedUpdate(t *testing.T) {
+	rec := newRecorder()
+	rec.failTimes = 1
+	fake := telegramtest.NewServer()
+	defer fake.Close()
+	b, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token, APIURL: fake.URL}, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	polled := make(chan error)
+	go func() { polled <- b.Poll(ctx) }()
+	defer func() { cancel(); <-polled }()
+
+	fake.Queue(telegramtest.TextMessage(chat, 1, "are you there?"))
+
+	select {
+	case in := <-rec.got:
+		if in.Text != "are you there?" {
+			t.Fatalf("handed on %+v", in)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the update was never handed on")
+	}
+}
+
+// Logs never carry chat ids or message text, whatever goes wrong.
+func TestLogsCarryNoChatIDsOrText(t *testing.T) {
+	var logs strings.Builder
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+
+	rec := newRecorder()
+	rec.fail = errors.New("database is down")
+	fake, b, url := webhookBot(t, rec)
+	fake.PostUpdate(context.Background(), url, secret, telegramtest.TextMessage(987654, 1, "private words"))
+	fake.PostUpdate(context.Background(), url, "wrong", telegramtest.TextMessage(987654, 2, "private words"))
+	fake.Block(987654, telegramtest.Blocked)
+	_, sendErr := b.Send(context.Background(), bot.Outbound{To: "987654", Text: "private words"})
+	slog.Error("dispatcher would log", "err", sendErr)
+
+	if logs.Len() == 0 {
+		t.Fatal("nothing was logged; the test proves nothing")
+	}
+	for _, secret := range []string{"987654", "private words"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("logs carry %q:\n%s", secret, logs.String())
+		}
 	}
 }
