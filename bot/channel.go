@@ -197,6 +197,13 @@ type StatusHandler interface {
 	HandleStatus(ctx context.Context, st Status) error
 }
 
+// Sender is what the dispatcher needs of a channel: send one message and
+// get the provider's id for it, or a *SendError. *sms.Sender and
+// *telegram.Bot are Senders.
+type Sender interface {
+	Send(ctx context.Context, out Outbound) (providerID string, err error)
+}
+
 // InboundFunc adapts a function to InboundHandler.
 type InboundFunc func(ctx context.Context, in Inbound) error
 
