@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/linkbot/linkbot/bot"
@@ -37,9 +38,13 @@ type Sender struct {
 // NewSender returns a Sender for a validated cfg. When cfg.APIURL is set,
 // every API request goes there instead of https://api.twilio.com.
 func NewSender(cfg Config) *Sender {
-	s := &Sender{cfg: cfg, transport: http.DefaultTransport}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	// The dispatcher sends concurrently; keep connections to Twilio warm.
+	transport.MaxIdleConnsPerHost = 32
+	s := &Sender{cfg: cfg, transport: transport}
 	if cfg.APIURL != "" {
 		if u, err := url.Parse(cfg.APIURL); err == nil {
+			u.Path = strings.TrimRight(u.Path, "/")
 			s.api = u
 		}
 	}

@@ -105,7 +105,8 @@ func readSigned(cfg Config, w http.ResponseWriter, r *http.Request) (url.Values,
 	}
 	signature := r.Header.Get("X-Twilio-Signature")
 	validator := twilio.NewRequestValidator(cfg.AuthToken)
-	if signature == "" || !validator.ValidateBody(cfg.publicURL()+requestURI(r), body, signature) {
+	// Without a token anyone could sign; refuse everything instead.
+	if cfg.AuthToken == "" || signature == "" || !validator.ValidateBody(cfg.publicURL()+requestURI(r), body, signature) {
 		slog.WarnContext(r.Context(), "sms: webhook refused: missing or wrong Twilio signature",
 			"path", r.URL.Path, "signed", signature != "")
 		http.Error(w, "invalid signature", http.StatusForbidden)

@@ -407,3 +407,21 @@ func TestLogsCarryNoNumbersOrText(t *testing.T) {
 		}
 	}
 }
+
+// With no auth token anyone could compute a signature; nothing is accepted.
+func TestWithoutAnAuthTokenNothingIsAccepted(t *testing.T) {
+	rec := &recorder{}
+	cfg := sms.Config{PublicURL: "https://linkbot.example.org"}
+	params := smstest.InboundParams("+447700900123", "+447700900001", "hello")
+	req, err := smstest.SignedRequest(context.Background(), "", cfg.PublicURL+sms.InboundPath, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+
+	sms.InboundHandler(cfg, rec).ServeHTTP(w, req)
+
+	if w.Code != http.StatusForbidden || len(rec.inbound) != 0 {
+		t.Fatalf("status %d, handed on %d; want 403 and nothing", w.Code, len(rec.inbound))
+	}
+}

@@ -31,3 +31,11 @@ func secondsToDuration(s int) time.Duration {
 	}
 	return time.Duration(s) * time.Second
 }
+
+// newTransport is a transport of our own, keeping connections to the Bot
+// API warm for concurrent sends.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	return t
+}

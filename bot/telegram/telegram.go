@@ -38,7 +38,10 @@ func New(ctx context.Context, cfg Config, h bot.InboundHandler) (*Bot, error) {
 	b := &Bot{cfg: cfg, handler: h}
 	opts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(cfg.pollTimeout(), statusRecorder{&http.Client{Timeout: cfg.pollTimeout() + cfg.timeout()}}),
+		tgbot.WithHTTPClient(cfg.pollTimeout(), statusRecorder{&http.Client{
+			Transport: newTransport(),
+			Timeout:   cfg.pollTimeout() + cfg.timeout(),
+		}}),
 		tgbot.WithDefaultHandler(b.handlePolled),
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithAllowedUpdates(allowedUpdates),
