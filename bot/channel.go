@@ -158,6 +158,8 @@ type SendError struct {
 	Err        error // the underlying error
 }
 
+// Error names the channel, the failure and the code. Channels keep phone
+// numbers and message text out of Err, so the error can be logged.
 func (e *SendError) Error() string {
 	code := ""
 	if e.Code != "" {
@@ -166,6 +168,7 @@ func (e *SendError) Error() string {
 	return fmt.Sprintf("%s send failed (%s%s): %v", e.Channel, e.Failure, code, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *SendError) Unwrap() error { return e.Err }
 
 // Retryable reports whether the same message may succeed if sent again.

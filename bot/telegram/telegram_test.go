@@ -128,6 +128,8 @@ func TestWebhook(t *testing.T) {
 			wantStatus: 200, want: with(func(in *bot.Inbound) {
 				in.Kind, in.ProviderID, in.Text = bot.KindMessage, "4242:17:edited:1700000000", "actually I'm not ok"
 			})},
+		{name: "a body over 256 KiB is refused", update: telegramtest.TextMessage(chat, 6, strings.Repeat("x", 300<<10)),
+			secret: secret, wantStatus: 413},
 		{name: "group chats are ignored", update: group, secret: secret, wantStatus: 200},
 		{name: "a wrong secret is refused", update: telegramtest.TextMessage(chat, 5, "hi"), secret: "guess",
 			wantStatus: 401},
