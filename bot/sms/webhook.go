@@ -23,8 +23,13 @@ const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`
 // InboundHandler serves POST /webhooks/twilio/sms. It checks Twilio's
 // signature, hands the message to h as a bot.Inbound, and answers empty
 // TwiML once h returned nil. A missing or wrong signature gets 403 and h is
-// not called; a body over MaxBodyBytes gets 413; an error from h gets 500,
-// so Twilio tries again.
+// not called; a body over MaxBodyBytes gets 413; an error from h gets 500.
+//
+// Twilio retries a failed messaging webhook only as far as the number is
+// configured to: give the webhook URL connection overrides whose retry
+// policy covers 5xx answers, and/or a fallback URL at the same path (see
+// Twilio's "Webhook connection overrides"). Without that, a 500 here is
+// logged by Twilio and the message is not sent again.
 func InboundHandler(cfg Config, h bot.InboundHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form, ok := readSigned(cfg, w, r)
