@@ -218,3 +218,28 @@ func TestSendStopsWhenTheCallerGivesUp(t *testing.T) {
 		t.Fatalf("got %v, want a retryable error wrapping context.Canceled", err)
 	}
 }
+
+// A fake deciding per message: one bad number fails for good, the rest go.
+func TestFakeDecidesPerMessage(t *testing.T) {
+	fake, cfg := fakeTwilio(t)
+	fake.Decide(func(m smstest.Message) *smstest.Reply {
+		if m.To == "+447700900999" {
+			return &smstest.InvalidNumber
+		}
+		return nil
+	})
+	sender := sms.NewSender(cfg)
+
+	_, errBad := sender.Send(context.Background(), bot.Outbound{To: "+447700900999", Text: "hello"})
+	_, errGood := sender.Send(context.Background(), bot.Outbound{To: "+447700900123", Text: "hello"})
+
+	if retry, _ := bot.Retryable(errBad); errBad == nil || retry {
+		t.Errorf("send to the bad number: %v, retryable %v; want a permanent error", errBad, retry)
+	}
+	if errGood != nil {
+		t.Errorf("send to a good number: %v", errGood)
+	}
+	if total, failed := fake.Requests(); total != 2 || failed != 1 {
+		t.Errorf("fake saw %d requests, %d failed; want 2, 1", total, failed)
+	}
+}
