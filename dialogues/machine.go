@@ -3,6 +3,7 @@ package dialogues
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -126,5 +127,194 @@ var (
 // the run started on) and an event, it returns the new state and the actions
 // to carry out, in order. It is deterministic and does not modify its inputs.
 func (d *Dialogue) Step(s State, e Event, p Params) (State, []Action, error) {
-	return s, nil, fmt.Errorf("step %s: not built yet", d.Key)
+	if s.Dialogue != "" && (s.Dialogue != d.Key || s.Version != d.Version) {
+		return s, nil, fmt.Errorf("%w: run is on %s v%d, got %s v%d", ErrWrongVersion, s.Dialogue, s.Version, d.Key, d.Version)
+	}
+	r := &run{d: d, s: s, p: p}
+	switch e.Kind {
+	case EventStart:
+		if s.Dialogue != "" {
+			return s, nil, fmt.Errorf("%w: %s has already started", ErrNotWaiting, d.Key)
+		}
+		r.s = State{Dialogue: d.Key, Version: d.Version}
+		if len(d.Steps) == 0 {
+			return s, nil, fmt.Errorf("step %s: dialogue has no steps", d.Key)
+		}
+		return r.from(d.Steps[0].ID)
+	case EventReply, EventTimeout:
+		ask, ok := d.step(s.Step)
+		if s.Done || !ok || ask.Kind != StepAsk {
+			return s, nil, fmt.Errorf("%w: %s is not waiting for a reply", ErrNotWaiting, d.Key)
+		}
+		if e.Kind == EventTimeout {
+			return r.timeout(ask)
+		}
+		return r.reply(ask, e.Text)
+	}
+	return s, nil, fmt.Errorf("step %s: unknown event %q", d.Key, e.Kind)
+}
+
+// run carries one call of Step: the state being built and the actions.
+type run struct {
+	d   *Dialogue
+	s   State
+	p   Params
+	out []Action
+}
+
+func (r *run) emit(a Action) { r.out = append(r.out, a) }
+
+func (r *run) send(step string, m *Message) {
+	r.emit(Send{Step: step, Text: m.Render(r.p)})
+}
+
+// from executes steps starting at id until the run waits at an ask or ends.
+func (r *run) from(id string) (State, []Action, error) {
+	for range 4*len(r.d.Steps) + 4 { // validation forbids loops that never wait
+		if id == EndID {
+			return r.end(OutcomeCompleted)
+		}
+		st, ok := r.d.step(id)
+		if !ok {
+			return r.s, nil, fmt.Errorf("step %s: no step %q", r.d.Key, id)
+		}
+		switch st.Kind {
+		case StepSay:
+			r.send(st.ID, st.Text)
+		case StepAsk:
+			r.send(st.ID, st.Text)
+			r.wait(st.ID, 0)
+			return r.s, r.out, nil
+		case StepRecord:
+			r.record(st)
+		case StepEscalate:
+			r.emit(Escalate{Step: st.ID, Reason: st.Reason, Urgency: st.Urgency})
+		case StepEnd:
+			if st.Text != nil {
+				r.send(st.ID, st.Text)
+			}
+			return r.end(OutcomeCompleted)
+		}
+		id = r.d.after(st)
+	}
+	return r.s, nil, fmt.Errorf("step %s: loop that never waits", r.d.Key)
+}
+
+// after is where say, record and escalate steps go on to.
+func (d *Dialogue) after(s *Step) string {
+	if s.Next != "" {
+		return s.Next
+	}
+	return d.following(s)
+}
+
+// wait leaves the run waiting at the ask id for a reply.
+func (r *run) wait(id string, tries int) {
+	r.s.Step, r.s.Tries, r.s.Nudged = id, tries, 0
+	r.emit(ScheduleTimeout{After: r.d.Reply.Wait})
+}
+
+func (r *run) end(o Outcome) (State, []Action, error) {
+	r.s.Step, r.s.Tries, r.s.Nudged, r.s.Last = "", 0, 0, nil
+	r.s.Done = true
+	r.emit(End{Outcome: o})
+	return r.s, r.out, nil
+}
+
+// reply handles a person's reply to the ask the run waits at.
+func (r *run) reply(ask *Step, text string) (State, []Action, error) {
+	v, ok := ParseAnswer(ask.Expect, text)
+	words := strings.TrimSpace(text)
+	if !ok && r.s.Tries == 0 {
+		if ask.Hint != nil {
+			r.send(ask.ID, ask.Hint)
+		} else {
+			r.emit(Send{Step: ask.ID, Text: "Sorry, I didn't catch that. " + ask.Expect.Hint()})
+		}
+		r.s.Last = &Recorded{Words: words}
+		r.wait(ask.ID, 1)
+		return r.s, r.out, nil
+	}
+	if !ok && r.s.Last != nil && r.s.Last.Words != "" {
+		words = r.s.Last.Words + " / " + words
+	}
+	r.emit(Record{Step: ask.ID, Measure: ask.Measure, Value: v, Words: words})
+	r.s.Last = &Recorded{Value: v, Words: words}
+	r.keepScore(ask.Measure, v)
+	next := ask.Else
+	if ok {
+		for _, b := range ask.Branches {
+			if b.When.Matches(v) {
+				next = b.Goto
+				break
+			}
+		}
+	}
+	if next == "" {
+		next = r.d.following(ask)
+	}
+	r.s.Step, r.s.Tries, r.s.Nudged = "", 0, 0
+	return r.from(next)
+}
+
+// timeout sends a gentle reminder, or expires the run.
+func (r *run) timeout(ask *Step) (State, []Action, error) {
+	if r.s.Nudged < r.d.Reply.Reminders {
+		if m := r.d.Reply.Reminder; m != nil {
+			r.send(ask.ID, m)
+		} else {
+			r.send(ask.ID, ask.Text)
+		}
+		r.s.Nudged++
+		r.emit(ScheduleTimeout{After: r.d.Reply.Wait})
+		return r.s, r.out, nil
+	}
+	if r.d.Reply.OnExpiry == ExpireEscalate {
+		r.emit(Escalate{Reason: ReasonNoResponse, Urgency: r.d.Reply.Urgency})
+	}
+	return r.end(OutcomeExpired)
+}
+
+// record carries out a record step.
+func (r *run) record(st *Step) {
+	switch {
+	case st.Value != nil:
+		r.emit(Record{Step: st.ID, Measure: st.Measure, Value: *st.Value})
+		r.keepScore(st.Measure, *st.Value)
+	case st.Total != nil:
+		total := 0.0
+		for _, m := range st.Total {
+			n, ok := r.s.Scores[m]
+			if !ok {
+				return // an item was not answered: no total
+			}
+			total += n
+		}
+		if st.Convert != "" {
+			var ok bool
+			if total, ok = Conversions[st.Convert](total); !ok {
+				return
+			}
+		}
+		v := Value{Kind: AnswerNumber, Number: total}
+		r.emit(Record{Step: st.ID, Measure: st.Measure, Value: v})
+		r.keepScore(st.Measure, v)
+	case r.s.Last != nil:
+		r.emit(Record{Step: st.ID, Measure: st.Measure, Value: r.s.Last.Value, Words: r.s.Last.Words})
+		r.keepScore(st.Measure, r.s.Last.Value)
+	}
+}
+
+// keepScore remembers a numeric answer for totals, copying the map so the
+// caller's state is not changed.
+func (r *run) keepScore(measure string, v Value) {
+	if measure == "" || (v.Kind != AnswerScale && v.Kind != AnswerNumber) {
+		return
+	}
+	scores := make(map[string]float64, len(r.s.Scores)+1)
+	for k, n := range r.s.Scores {
+		scores[k] = n
+	}
+	scores[measure] = v.Number
+	r.s.Scores = scores
 }

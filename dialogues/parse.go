@@ -586,6 +586,9 @@ func (p *parser) step(n *yaml.Node, i int) *Step {
 			kinds = append(kinds, n.Content[i].Value)
 		}
 	}
+	if slices.Contains(kinds, "ask") { // an ask may record its answer
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == "record" })
+	}
 	if len(kinds) != 1 {
 		hint := "give each step exactly one of say:, ask:, record:, escalate:, end:"
 		if len(kinds) == 0 {
