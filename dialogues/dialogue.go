@@ -31,6 +31,7 @@ const (
 // Dialogue returned without errors is safe to hand to Step.
 type Dialogue struct {
 	Key       string   // stable identifier, e.g. "ons4"
+	KeyPos    Pos      // where key: is in the file
 	Name      string   // human name, e.g. "ONS4 wellbeing check-in"
 	Kind      Kind     // what it is for
 	Version   int      // set by whoever publishes it; a run keeps its version

@@ -73,6 +73,9 @@ func (p *parser) parse() *Dialogue {
 	}
 	d := &Dialogue{Version: 1, byID: map[string]int{}}
 	d.Key = p.requiredString(root, fields, "key", keyPattern, "a short key of lower-case letters, digits, '_', '.' or '-', e.g. ons4")
+	if n := fields["key"]; n != nil {
+		d.KeyPos = posOf(n)
+	}
 	d.Name = p.requiredString(root, fields, "name", nil, "a name schemes will recognise")
 	if n := fields["kind"]; n == nil {
 		p.errorf(posOf(root), "one of reminder, checkin, suggestion, followup, welcome, custom", "missing kind")
