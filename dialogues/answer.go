@@ -23,6 +23,9 @@ func ParseAnswer(e *Expect, reply string) (v Value, ok bool) {
 	case AnswerNumber:
 		return parseNumber(e, text)
 	case AnswerYesNo:
+		if strings.Contains(reply, "?") { // "yes?" is a question, not an answer
+			return Value{}, false
+		}
 		return parseYesNo(text)
 	case AnswerChoice:
 		return parseChoice(e, text)
@@ -190,7 +193,7 @@ var (
 		"then", "thanks love", "ta love", "pet", "hun", "duck", "thank you very much", "many thanks", "lol",
 		"😊", "🙂", "😀", "🙏", "❤")
 	// hedges make a yes or no unsure.
-	hedges = regexp.MustCompile(`\b(not sure|unsure|maybe|perhaps|might|possibly|dunno|don't know|depends|but|yes and no|no problem|no worries|not bad|probably)\b|\?`)
+	hedges = regexp.MustCompile(`\b(not sure|unsure|maybe|perhaps|might|possibly|dunno|don't know|depends|but|yes and no|no problem|no worries|not bad|probably)\b`)
 )
 
 func phrases(ps ...string) map[string]bool {

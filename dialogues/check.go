@@ -99,6 +99,11 @@ func (p *parser) checkGraph(d *Dialogue) {
 				p.errorf(s.Pos, "add a branch for it, or else: for everything the branches leave out",
 					"branches of %q do not cover every answer: nothing for %s", s.ID, gap)
 			}
+			next := d.following(s)
+			if slices.ContainsFunc(s.Branches, func(b Branch) bool { return b.Goto == next }) {
+				p.warnf(s.Pos, "add else: to say where a reply that is not understood goes",
+					"a reply to %q that is not understood goes on to %q, which is also one of its branches", s.ID, next)
+			}
 		}
 	}
 }

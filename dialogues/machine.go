@@ -1,6 +1,7 @@
 package dialogues
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,8 +26,35 @@ type State struct {
 
 // Recorded is an answer as kept in State.
 type Recorded struct {
-	Value Value  `json:"v"`
-	Words string `json:"w,omitempty"`
+	Value Value
+	Words string
+}
+
+// recordedJSON is Recorded as stored: every field of the value, so that a
+// stored state reads back exactly.
+type recordedJSON struct {
+	Kind   AnswerKind `json:"k,omitempty"`
+	Number float64    `json:"n,omitempty"`
+	Yes    bool       `json:"y,omitempty"`
+	Choice string     `json:"c,omitempty"`
+	Text   string     `json:"t,omitempty"`
+	Words  string     `json:"w,omitempty"`
+}
+
+// MarshalJSON stores r compactly and without loss.
+func (r Recorded) MarshalJSON() ([]byte, error) {
+	v := r.Value
+	return json.Marshal(recordedJSON{v.Kind, v.Number, v.Yes, v.Choice, v.Text, r.Words})
+}
+
+// UnmarshalJSON reads what MarshalJSON stored.
+func (r *Recorded) UnmarshalJSON(b []byte) error {
+	var j recordedJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = Recorded{Value: Value{Kind: j.Kind, Number: j.Number, Yes: j.Yes, Choice: j.Choice, Text: j.Text}, Words: j.Words}
+	return nil
 }
 
 // EventKind names what happened to a run.
