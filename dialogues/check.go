@@ -77,7 +77,7 @@ func (p *parser) checkGraph(d *Dialogue) {
 	var first *Step
 	waits := false
 	for _, s := range d.Steps {
-		if reached[s.ID] && !ends[s.ID] {
+		if reached[s.ID] && !ends[s.ID] && d.onCycle(s) {
 			if first == nil {
 				first = s
 			}
@@ -100,12 +100,32 @@ func (p *parser) checkGraph(d *Dialogue) {
 					"branches of %q do not cover every answer: nothing for %s", s.ID, gap)
 			}
 			next := d.following(s)
-			if slices.ContainsFunc(s.Branches, func(b Branch) bool { return b.Goto == next }) {
+			if next != EndID && slices.ContainsFunc(s.Branches, func(b Branch) bool { return b.Goto == next }) {
 				p.warnf(s.Pos, "add else: to say where a reply that is not understood goes",
 					"a reply to %q that is not understood goes on to %q, which is also one of its branches", s.ID, next)
 			}
 		}
 	}
+}
+
+// onCycle reports whether a run can come back to s after leaving it.
+func (d *Dialogue) onCycle(s *Step) bool {
+	seen := map[string]bool{}
+	queue := d.successors(s)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if id == s.ID {
+			return true
+		}
+		st, ok := d.step(id)
+		if seen[id] || !ok {
+			continue
+		}
+		seen[id] = true
+		queue = append(queue, d.successors(st)...)
+	}
+	return false
 }
 
 // uncovered describes an answer no branch matches, or returns "".
@@ -253,7 +273,7 @@ func (d *Dialogue) firstMessage() *Message {
 func (p *parser) checkText(t string, pos Pos, discreet bool) {
 	parts, errs := splitTemplate(t)
 	for _, e := range errs {
-		p.errorf(p.locate(pos, t[e.off:min(len(t), e.off+1)]), e.hint, "%s", e.msg)
+		p.errorf(p.locate(pos, t[e.off:min(len(t), e.off+12)]), e.hint, "%s", e.msg)
 	}
 	for _, part := range parts {
 		if !part.isVar {

@@ -82,6 +82,12 @@ func splitTemplate(t string) ([]templatePart, []offsetError) {
 				i = len(t)
 				continue
 			}
+			if inner := strings.IndexByte(t[i+1:i+end], '{'); inner >= 0 {
+				errs = append(errs, offsetError{i, "unclosed { in message", `close it with }, or write {{ for a literal brace`})
+				lit.WriteString(t[i : i+1+inner])
+				i += 1 + inner
+				continue
+			}
 			flush(i)
 			name := strings.TrimSpace(t[i+1 : i+end])
 			parts = append(parts, templatePart{text: name, isVar: true, off: i})
