@@ -33,6 +33,7 @@ require (
 	github.com/sethvargo/go-retry v0.3.0 // indirect
 	github.com/twilio/twilio-go v1.31.0
 	go.uber.org/multierr v1.11.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	modernc.org/libc v1.80.1 // indirect
