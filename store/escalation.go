@@ -8,17 +8,15 @@ import (
 // Reason is why something was escalated to a link worker.
 type Reason string
 
-// The escalation reasons.
+// The escalation reasons, the same words the dialogues package uses.
 const (
-	ReasonRisk           Reason = "risk" // self-harm or suicide
-	ReasonSafeguarding   Reason = "safeguarding"
-	ReasonMedical        Reason = "medical"
-	ReasonDistress       Reason = "distress"
-	ReasonNoReply        Reason = "no_reply"
-	ReasonDeliveryFailed Reason = "delivery_failed"
-	ReasonOptOut         Reason = "opt_out"
-	ReasonRequest        Reason = "request" // the person asked for their link worker
-	ReasonOther          Reason = "other"
+	ReasonRisk           Reason = "risk"            // triage says the message may show risk
+	ReasonWantsContact   Reason = "wants_contact"   // the person asked to talk to their link worker
+	ReasonRearrange      Reason = "rearrange"       // the person asked to move a contact
+	ReasonLowScore       Reason = "low_score"       // a check-in answer passed the dialogue's threshold
+	ReasonNoResponse     Reason = "no_response"     // check-ins went unanswered
+	ReasonDeliveryFailed Reason = "delivery_failed" // a message could not be delivered
+	ReasonOptedOut       Reason = "opted_out"       // the person asked for no more messages
 )
 
 // Urgency says how soon an escalation must be seen.
@@ -27,9 +25,9 @@ type Urgency string
 // The urgencies. Urgent escalations reach the link worker's phone at any
 // hour, and the duty contact if not acknowledged in time.
 const (
-	Urgent Urgency = "urgent"
-	High   Urgency = "high"
-	Normal Urgency = "normal"
+	Routine Urgency = "routine" // in the normal course of work
+	Soon    Urgency = "soon"    // today
+	Urgent  Urgency = "urgent"  // now, at any hour
 )
 
 // Escalation is something about a person that a link worker must see.

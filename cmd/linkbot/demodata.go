@@ -69,3 +69,27 @@ var demoGroups = []demoGroup{
 	{name: "Young People's Music Project", about: "Make music, learn an instrument or record a track; ages 16–25.", where: "Todmorden Youth Centre", when: "Wednesdays 17:00–19:00", contact: "Kaz, 07700 900314", tags: []string{"music", "young people"}, capacity: 8},
 	{name: "Calder Anglers Taster Sessions", about: "Try fishing with kit provided and a patient coach.", where: "Rochdale Canal, Mytholmroyd", when: "Sundays 09:00–12:00, April to October", contact: "Mick, 07700 900315", tags: []string{"fishing", "outdoors"}, capacity: 6},
 }
+
+// demoReferral is an activity a person was put in touch with, and how it went.
+type demoReferral struct {
+	group, outcome string // outcome: suggested, declined, accepted or attended
+}
+
+var demoReferrals = map[string]demoReferral{
+	"Margaret Ellis":     {group: "Valley Voices Community Choir", outcome: "attended"},
+	"Sandra Whitfield":   {group: "Hebden Bridge Community Garden", outcome: "declined"},
+	"Joe Brennan":        {group: "Mytholmroyd Men's Shed", outcome: "accepted"},
+	"Ken Holroyd":        {group: "Heptonstall History Group", outcome: "attended"},
+	"Ravi Mistry":        {group: "Calder Valley Walking Football", outcome: "attended"},
+	"Bernadette O'Neill": {group: "Riverside Community Café", outcome: "attended"},
+	"Hannah Sutcliffe":   {group: "Debt Advice Clinic", outcome: "accepted"},
+	"Dev Patel":          {group: "Cook and Eat", outcome: "suggested"},
+}
+
+// demoRecentReplies are this week's unread replies waiting in the inbox.
+var demoRecentReplies = map[string]string{
+	"Aisha Khan":         "Can we do Thursday afternoon instead? Baby has her jabs in the morning",
+	"Bernadette O'Neill": "Went to the café again Saturday, lovely bunch. Thank you for sorting it x",
+	"Dev Patel":          "Got the letter from the council, not sure what it means. Can you ring me?",
+	"Margaret Ellis":     "Choir was grand. Anne says I can do a solo at Christmas!",
+}
