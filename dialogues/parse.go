@@ -923,6 +923,7 @@ func (p *parser) branches(n *yaml.Node, e *Expect) []Branch {
 			continue
 		}
 		if e == nil || e.Kind == "" {
+			out = append(out, b) // keep the goto for the checks of steps
 			continue
 		}
 		s, ok := p.scalar(w, "when")
