@@ -1017,7 +1017,11 @@ func (p *parser) link(d *Dialogue) {
 			return
 		}
 		if _, ok := d.byID[target]; !ok {
-			p.errorf(pos, suggest(target, append(ids, EndID)), "step %q does not exist", target)
+			hint := suggest(target, append(ids, EndID))
+			if strings.HasPrefix(hint, "allowed") {
+				hint = "the steps are " + strings.Join(append(ids, EndID), ", ")
+			}
+			p.errorf(pos, hint, "step %q does not exist", target)
 		}
 	}
 	for _, s := range d.Steps {
