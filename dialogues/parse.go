@@ -310,6 +310,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		unit := map[string]time.Duration{"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour, "m": time.Minute}[m[2]]
 		total += time.Duration(n) * unit
+		if total > 366*24*time.Hour {
+			return 0, fmt.Errorf("duration %q is longer than a year", s)
+		}
 		rest = strings.TrimSpace(rest[len(m[0]):])
 	}
 	return total, nil

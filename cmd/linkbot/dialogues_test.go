@@ -182,3 +182,22 @@ func TestSimulateRefusesABrokenDialogue(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestLibraryListsAndPrintsTheBuiltins(t *testing.T) {
+	code, out, _ := runLinkbot(t, "", "dialogues", "library")
+	if code != 0 || !strings.Contains(out, "swemwbs              checkin     SWEMWBS wellbeing check-in  (needs a licence)") {
+		t.Errorf("exit %d, list:\n%s", code, out)
+	}
+	code, out, _ = runLinkbot(t, "", "dialogues", "library", "ons4")
+	if code != 0 || !strings.Contains(out, "Overall, how anxious did you feel yesterday?") {
+		t.Errorf("exit %d, ons4:\n%s", code, out)
+	}
+	dir := t.TempDir()
+	copied := writeFile(t, dir, "ons4.yaml", out)
+	if code, out, _ := runLinkbot(t, "", "dialogues", "validate", copied); code != 0 || out != "" {
+		t.Errorf("a printed built-in should validate: exit %d, %s", code, out)
+	}
+	if code, _, errOut := runLinkbot(t, "", "dialogues", "library", "nope"); code != 1 || !strings.Contains(errOut, `no built-in dialogue "nope"`) {
+		t.Errorf("unknown key: exit %d, %q", code, errOut)
+	}
+}
