@@ -100,8 +100,10 @@ func plural(n int, word string) string {
 // varFlags collects repeated --var name=value flags.
 type varFlags dialogues.Vars
 
+// String is part of flag.Value; the defaults are not printed.
 func (v varFlags) String() string { return "" }
 
+// Set adds one name=value.
 func (v varFlags) Set(s string) error {
 	name, value, ok := strings.Cut(s, "=")
 	if !ok {
