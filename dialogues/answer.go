@@ -104,6 +104,9 @@ var (
 
 // digitsFor replaces number words with digits: "around five" → "around 5".
 func digitsFor(text string) string {
+	if !strings.ContainsFunc(text, func(r rune) bool { return r >= 'a' && r <= 'z' }) {
+		return text
+	}
 	return wordToken.ReplaceAllStringFunc(text, func(w string) string {
 		if n, ok := numberWords[w]; ok {
 			return strconv.Itoa(n)
@@ -116,19 +119,26 @@ func digitsFor(text string) string {
 // numbers and negated numbers. A fraction's denominator must equal max,
 // when given ("5 out of 10" on a 0–10 scale).
 func oneNumber(text string, max *float64) (float64, bool) {
-	if negative.MatchString(text) {
-		return 0, false
-	}
-	text = digitsFor(text)
-	if m := fraction.FindStringSubmatch(text); m != nil {
-		den, _ := strconv.ParseFloat(m[2], 64)
-		if max == nil || den != *max {
+	// The cheap tests first: most replies hold none of these words.
+	if strings.ContainsAny(text, "-−") || strings.Contains(text, "minus") || strings.Contains(text, "negative") {
+		if negative.MatchString(text) {
 			return 0, false
 		}
-		text = strings.Replace(text, m[0], m[1], 1)
 	}
-	if notBefore.MatchString(text) {
-		return 0, false
+	text = digitsFor(text)
+	if strings.Contains(text, "/") || strings.Contains(text, "out") {
+		if m := fraction.FindStringSubmatch(text); m != nil {
+			den, _ := strconv.ParseFloat(m[2], 64)
+			if max == nil || den != *max {
+				return 0, false
+			}
+			text = strings.Replace(text, m[0], m[1], 1)
+		}
+	}
+	if strings.Contains(text, "n't") || strings.Contains(text, "not") || strings.Contains(text, "never") {
+		if notBefore.MatchString(text) {
+			return 0, false
+		}
 	}
 	nums := numberToken.FindAllString(text, 3)
 	if len(nums) != 1 {
