@@ -104,6 +104,9 @@ var (
 
 // digitsFor replaces number words with digits: "around five" → "around 5".
 func digitsFor(text string) string {
+	if !strings.ContainsFunc(text, func(r rune) bool { return r >= 'a' && r <= 'z' }) {
+		return text
+	}
 	return wordToken.ReplaceAllStringFunc(text, func(w string) string {
 		if n, ok := numberWords[w]; ok {
 			return strconv.Itoa(n)
@@ -116,19 +119,26 @@ func digitsFor(text string) string {
 // numbers and negated numbers. A fraction's denominator must equal max,
 // when given ("5 out of 10" on a 0–10 scale).
 func oneNumber(text string, max *float64) (float64, bool) {
-	if negative.MatchString(text) {
-		return 0, false
-	}
-	text = digitsFor(text)
-	if m := fraction.FindStringSubmatch(text); m != nil {
-		den, _ := strconv.ParseFloat(m[2], 64)
-		if max == nil || den != *max {
+	// The cheap tests first: most replies hold none of these words.
+	if strings.ContainsAny(text, "-−") || strings.Contains(text, "minus") || strings.Contains(text, "negative") {
+		if negative.MatchString(text) {
 			return 0, false
 		}
-		text = strings.Replace(text, m[0], m[1], 1)
 	}
-	if notBefore.MatchString(text) {
-		return 0, false
+	text = digitsFor(text)
+	if strings.Contains(text, "/") || strings.Contains(text, "out") {
+		if m := fraction.FindStringSubmatch(text); m != nil {
+			den, _ := strconv.ParseFloat(m[2], 64)
+			if max == nil || den != *max {
+				return 0, false
+			}
+			text = strings.Replace(text, m[0], m[1], 1)
+		}
+	}
+	if strings.Contains(text, "n't") || strings.Contains(text, "not") || strings.Contains(text, "never") {
+		if notBefore.MatchString(text) {
+			return 0, false
+		}
 	}
 	nums := numberToken.FindAllString(text, 3)
 	if len(nums) != 1 {
@@ -176,7 +186,9 @@ var (
 		"go on", "go on then", "alright", "all right", "righto", "right oh", "sounds good", "that would be great",
 		"that would be lovely", "lovely", "great", "i would", "i'd like that", "i would like that", "i'd love that",
 		"i did", "did", "i went", "went", "i will", "will do", "yes i did", "yes i went", "correct", "why not",
-		"go for it", "deffo", "defo", "def", "indeed", "i do", "ye", "yes ta",
+		"go for it", "deffo", "defo", "def", "indeed", "i do", "ye", "yes ta", "can't wait", "cant wait",
+		"i'd love to", "i would love to", "i'd like to", "i would like to", "love to", "please do", "that'd be great",
+		"that would be nice", "that'd be lovely", "i'd love that", "would love to", "yes please do",
 		"👍", "✅", "✔", "👌", "🙋", "🆗",
 	)
 	noPhrases = phrases(
@@ -191,7 +203,14 @@ var (
 	// politeness may follow an answer without changing it.
 	politeness = phrases("thanks", "thank you", "ta", "cheers", "please", "mate", "love", "x", "xx", "xxx",
 		"then", "thanks love", "ta love", "pet", "hun", "duck", "thank you very much", "many thanks", "lol",
-		"😊", "🙂", "😀", "🙏", "❤")
+		"😊", "🙂", "😀", "🙏", "❤",
+		"i'm ok", "i'm okay", "i'm fine", "i'm alright", "im ok", "im fine", "i am ok", "i am fine", "i'm good")
+	// fillers may come before the answer.
+	fillers = phrases("oh", "um", "umm", "erm", "er", "well", "ah", "hi", "hiya", "hello", "hey", "morning", "ooh", "oooh")
+	// negations after a yes, and affirmations after a no, make it unclear.
+	negations = phrases("no", "not", "nope", "nah", "don't", "dont", "can't", "cant", "cannot", "won't", "wont",
+		"never", "didn't", "didnt", "couldn't", "couldnt", "isn't", "wasn't", "wouldn't", "shouldn't", "👎", "❌")
+	affirmations = phrases("yes", "yeah", "yep", "yup", "aye", "sure", "definitely", "absolutely", "👍", "✅")
 	// hedges make a yes or no unsure.
 	hedges = regexp.MustCompile(`\b(not sure|unsure|maybe|perhaps|might|possibly|dunno|don't know|depends|but|yes and no|no problem|no worries|not bad|probably)\b`)
 )
@@ -218,26 +237,31 @@ func parseYesNo(text string) (Value, bool) {
 	if noPhrases[text] {
 		return Value{Kind: AnswerYesNo, Yes: false}, true
 	}
-	// Read the reply word by word, taking the longest known phrase each
-	// time; every phrase must be a yes, a no or politeness, and not both.
+	// Otherwise the reply must start (after a greeting or filler) with a
+	// yes or a no, and may say more, but nothing of the opposite.
 	words := strings.Fields(strings.Join(clauseBreak.Split(splitEmoji(text), -1), " "))
-	yes, no := false, false
-	for i := 0; i < len(words); {
-		n, kind := longestPhrase(words[i:])
-		switch kind {
-		case "yes":
-			yes = true
-		case "no":
-			no = true
-		case "":
-			return Value{}, false
-		}
-		i += n
+	for len(words) > 0 && fillers[words[0]] {
+		words = words[1:]
 	}
-	if yes == no {
+	n, lead := longestPhrase(words)
+	if lead != "yes" && lead != "no" {
 		return Value{}, false
 	}
-	return Value{Kind: AnswerYesNo, Yes: yes}, true
+	for i := n; i < len(words); {
+		m, kind := longestPhrase(words[i:])
+		if m == 0 {
+			if lead == "yes" && negations[words[i]] || lead == "no" && affirmations[words[i]] {
+				return Value{}, false
+			}
+			i++
+			continue
+		}
+		if (kind == "yes" || kind == "no") && kind != lead {
+			return Value{}, false
+		}
+		i += m
+	}
+	return Value{Kind: AnswerYesNo, Yes: lead == "yes"}, true
 }
 
 // longestPhrase returns how many words at the start of ws form the longest

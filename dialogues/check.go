@@ -281,8 +281,11 @@ func (p *parser) checkText(t string, pos Pos, discreet bool) {
 		}
 		if _, ok := variable(part.text); !ok {
 			p.errorf(p.locate(pos, "{"+part.text), suggest(part.text, variableNames()), "unknown template variable {%s}", part.text)
-		} else if discreet && part.text == "scheme" {
-			p.warnf(p.locate(pos, "{"+part.text), "a discreet text should not name the service", "discreet text uses {scheme}")
+		}
+	}
+	if discreet {
+		if w := giveawayWords.FindString(t); w != "" {
+			p.warnf(pos, "a discreet text names no service and no wellbeing words", "discreet text says %q", w)
 		}
 	}
 	if len(errs) > 0 {

@@ -310,6 +310,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		unit := map[string]time.Duration{"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour, "m": time.Minute}[m[2]]
 		total += time.Duration(n) * unit
+		if total > 366*24*time.Hour {
+			return 0, fmt.Errorf("duration %q is longer than a year", s)
+		}
 		rest = strings.TrimSpace(rest[len(m[0]):])
 	}
 	return total, nil
@@ -923,6 +926,7 @@ func (p *parser) branches(n *yaml.Node, e *Expect) []Branch {
 			continue
 		}
 		if e == nil || e.Kind == "" {
+			out = append(out, b) // keep the goto for the checks of steps
 			continue
 		}
 		s, ok := p.scalar(w, "when")
@@ -1016,7 +1020,11 @@ func (p *parser) link(d *Dialogue) {
 			return
 		}
 		if _, ok := d.byID[target]; !ok {
-			p.errorf(pos, suggest(target, append(ids, EndID)), "step %q does not exist", target)
+			hint := suggest(target, append(ids, EndID))
+			if strings.HasPrefix(hint, "allowed") {
+				hint = "the steps are " + strings.Join(append(ids, EndID), ", ")
+			}
+			p.errorf(pos, hint, "step %q does not exist", target)
 		}
 	}
 	for _, s := range d.Steps {

@@ -72,7 +72,8 @@ type Simulation struct {
 	p Params
 }
 
-// NewSimulation starts nothing yet; call Start.
+// NewSimulation prepares a simulation of d for a person with params p;
+// call Start to begin it.
 func NewSimulation(d *Dialogue, p Params) *Simulation {
 	return &Simulation{d: d, p: p}
 }

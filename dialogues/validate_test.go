@@ -238,3 +238,11 @@ func TestMultilingualTextsNeedEveryLanguage(t *testing.T) {
 		t.Errorf("Welsh text: got %q", got)
 	}
 }
+
+func TestDiscreetTextsAreCheckedForGiveaways(t *testing.T) {
+	_, diags := Parse("t.yaml", []byte(header+"  - say: \"How is your mood? {stop_hint}\"\n    discreet: \"{scheme} here: how is your mood? {stop_hint}\"\n"))
+	want := `t.yaml:7:15: warning: discreet text says "{scheme}" (hint: a discreet text names no service and no wellbeing words)`
+	if len(diags) != 1 || diags[0].String() != want {
+		t.Errorf("got %v\nwant %s", diags, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"strings"
 
@@ -15,12 +16,14 @@ import (
 
 const dialoguesUsage = `dialogues validate FILE…
        linkbot dialogues simulate [--replies FILE] [--json] [--discreet] [--var name=value]… FILE
+       linkbot dialogues library [KEY]
 
 validate  checks dialogue files and lists every problem as file:line:col;
           exits 1 if there is an error (warnings alone exit 0).
 simulate  plays a dialogue in the terminal against what you type (a line
           "/wait" stands for no reply until the wait runs out), showing what
-          the bot sends, records and escalates.`
+          the bot sends, records and escalates.
+library   lists the built-in dialogues, or prints one to copy and edit.`
 
 // runDialogues validates and simulates nudge dialogue files.
 func runDialogues(ctx context.Context, args []string, io stdio) error {
@@ -33,6 +36,8 @@ func runDialogues(ctx context.Context, args []string, io stdio) error {
 		return runDialoguesValidate(args[1:], io)
 	case "simulate":
 		return runDialoguesSimulate(ctx, args[1:], io)
+	case "library":
+		return runDialoguesLibrary(args[1:], io)
 	case "-h", "--help", "help":
 		fmt.Fprintf(io.out, "Usage: linkbot %s\n", dialoguesUsage)
 		return nil
@@ -95,8 +100,10 @@ func plural(n int, word string) string {
 // varFlags collects repeated --var name=value flags.
 type varFlags dialogues.Vars
 
+// String is part of flag.Value; the defaults are not printed.
 func (v varFlags) String() string { return "" }
 
+// Set adds one name=value.
 func (v varFlags) Set(s string) error {
 	name, value, ok := strings.Cut(s, "=")
 	if !ok {
@@ -199,4 +206,32 @@ func printJSON(w io.Writer, turns []dialogues.Turn, _ bool) {
 	for _, t := range turns {
 		_ = enc.Encode(t) // a broken pipe ends the output; nothing to do
 	}
+}
+
+// runDialoguesLibrary lists the built-in dialogues or prints one.
+func runDialoguesLibrary(args []string, io stdio) error {
+	fs := newFlags("dialogues library", "dialogues library [KEY]", io)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ds, err := dialogues.Library()
+	if err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		for _, d := range ds {
+			note := ""
+			if d.Licence != "" {
+				note = "  (needs a licence)"
+			}
+			fmt.Fprintf(io.out, "%-20s %-11s %s%s\n", d.Key, d.Kind, d.Name, note)
+		}
+		return nil
+	}
+	src, err := iofs.ReadFile(dialogues.LibraryFiles(), fs.Arg(0)+".yaml")
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("no built-in dialogue %q; run \"linkbot dialogues library\" for the list", fs.Arg(0))}
+	}
+	_, err = io.out.Write(src)
+	return err
 }
