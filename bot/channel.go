@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -218,3 +219,21 @@ type StatusFunc func(ctx context.Context, st Status) error
 
 // HandleStatus calls f.
 func (f StatusFunc) HandleStatus(ctx context.Context, st Status) error { return f(ctx, st) }
+
+// CheckBaseURL accepts an absolute http or https URL without query or
+// fragment, such as LINKBOT_PUBLIC_URL or a provider's API base URL. Its
+// error completes a sentence that starts with the setting's name.
+func CheckBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("is not a URL: %v", err)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("must start with https:// (or http://), got %q", raw)
+	case u.Host == "":
+		return fmt.Errorf("has no host: %q", raw)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("must not have a query or fragment: %q", raw)
+	}
+	return nil
+}

@@ -9,10 +9,11 @@ package sms
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/linkbot/linkbot/bot"
 )
 
 // Paths of the two Twilio webhooks, relative to the public URL.
@@ -117,33 +118,16 @@ func (c Config) Validate() error {
 	}
 	if c.PublicURL == "" {
 		bad("%s is not set: Twilio's webhook signatures are checked against it", EnvPublicURL)
-	} else if err := checkBaseURL(c.PublicURL); err != nil {
+	} else if err := bot.CheckBaseURL(c.PublicURL); err != nil {
 		bad("%s %v", EnvPublicURL, err)
 	}
 	if c.APIURL != "" {
-		if err := checkBaseURL(c.APIURL); err != nil {
+		if err := bot.CheckBaseURL(c.APIURL); err != nil {
 			bad("%s %v", EnvAPIURL, err)
 		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("twilio settings: %w", errors.Join(errs...))
-	}
-	return nil
-}
-
-// checkBaseURL accepts an absolute http or https URL without query or
-// fragment.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return fmt.Errorf("is not a URL: %v", err)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("must start with https:// (or http://), got %q", raw)
-	case u.Host == "":
-		return fmt.Errorf("has no host: %q", raw)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("must not have a query or fragment: %q", raw)
 	}
 	return nil
 }

@@ -10,10 +10,11 @@ package telegram
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/linkbot/linkbot/bot"
 )
 
 // WebhookPath is where Telegram posts updates, relative to the public URL.
@@ -91,12 +92,12 @@ func (c Config) Validate() error {
 		bad("%s must look like 123456789:AA… (digits, a colon, then the secret part)", EnvToken)
 	}
 	if c.APIURL != "" {
-		if err := checkBaseURL(c.APIURL); err != nil {
+		if err := bot.CheckBaseURL(c.APIURL); err != nil {
 			bad("%s %v", EnvAPIURL, err)
 		}
 	}
 	if !c.Polling() {
-		if err := checkBaseURL(c.PublicURL); err != nil {
+		if err := bot.CheckBaseURL(c.PublicURL); err != nil {
 			bad("%s %v", EnvPublicURL, err)
 		} else if c.APIURL == "" && !strings.HasPrefix(c.PublicURL, "https://") {
 			bad("%s must be https:// for Telegram webhooks", EnvPublicURL)
@@ -110,23 +111,6 @@ func (c Config) Validate() error {
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("telegram settings: %w", errors.Join(errs...))
-	}
-	return nil
-}
-
-// checkBaseURL accepts an absolute http or https URL without query or
-// fragment.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return fmt.Errorf("is not a URL: %v", err)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("must start with https:// (or http://), got %q", raw)
-	case u.Host == "":
-		return fmt.Errorf("has no host: %q", raw)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("must not have a query or fragment: %q", raw)
 	}
 	return nil
 }
