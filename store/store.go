@@ -187,24 +187,11 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 // Ready returns nil when the database answers and its schema is current,
 // otherwise an error that says why.
 func (db *DB) Ready(ctx context.Context) error {
-	if err := db.write.PingContext(ctx); err != nil {
+	// The read pool: on SQLite the one write connection may be busy.
+	if err := db.read.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: %s does not answer: %w", db.where, err)
 	}
-	p, err := db.migrations(ctx)
-	if err != nil {
-		return err
-	}
-	current, target, err := p.GetVersions(ctx)
-	if err != nil {
-		return fmt.Errorf("store: read schema version of %s: %w", db.where, err)
-	}
-	if current < target {
-		return fmt.Errorf("store: schema of %s is at version %d, this Linkbot needs %d; run \"linkbot migrate\"", db.where, current, target)
-	}
-	if current > target {
-		return fmt.Errorf("store: schema of %s is at version %d, newer than this Linkbot knows (%d); run a newer Linkbot", db.where, current, target)
-	}
-	return nil
+	return db.schemaCurrent(ctx)
 }
 
 // Tx is one database transaction. Its methods are the store's operations, so
