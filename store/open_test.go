@@ -52,6 +52,13 @@ func TestOpen(t *testing.T) {
 		}
 	})
 
+	t.Run("a URL of another database is refused by name", func(t *testing.T) {
+		_, err := store.Open(ctx, "mysql://root:secret@localhost/linkbot")
+		if err == nil || !strings.Contains(err.Error(), `"mysql"`) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("got %v, want a refusal naming mysql without the password", err)
+		}
+	})
+
 	t.Run("a file: URI opens SQLite", func(t *testing.T) {
 		db := storetest.Open(t, "file:"+filepath.Join(t.TempDir(), "x.db"))
 		if db.Postgres() {

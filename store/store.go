@@ -55,6 +55,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if isPostgres(url) {
 		return openPostgres(ctx, url)
 	}
+	if scheme, _, ok := strings.Cut(url, "://"); ok && !strings.HasPrefix(url, "file:") {
+		return nil, fmt.Errorf("store: database URL %s: Linkbot does not know %q databases; use postgres://… for PostgreSQL or a file path for SQLite", Redact(url), scheme)
+	}
 	return openSQLite(ctx, url)
 }
 
@@ -87,8 +90,11 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, openError("PostgreSQL", where, rawURL, err,
-			"check that PostgreSQL is running and reachable and that LINKBOT_DATABASE_URL names the right host, database, user and password")
+		todo := "check that PostgreSQL is running and reachable and that LINKBOT_DATABASE_URL names the right host, database, user and password"
+		if strings.Contains(err.Error(), "SSL is not enabled") {
+			todo = "the server does not offer SSL: add ?sslmode=disable to LINKBOT_DATABASE_URL for a local database, or enable SSL on the server"
+		}
+		return nil, openError("PostgreSQL", where, rawURL, err, todo)
 	}
 	return &DB{write: db, read: db, postgres: true, where: where, now: time.Now}, nil
 }
@@ -212,6 +218,10 @@ func (tx *Tx) Postgres() bool { return tx.postgres }
 // InTx runs fn in a write transaction and commits it if fn returns nil;
 // otherwise it rolls back and returns fn's error. On SQLite the transaction
 // holds the database's one write lock from the start.
+//
+// Inside fn, write through tx only: a write method of db called there waits
+// for the transaction it runs in, which on SQLite never ends. Reads through
+// db are fine (they see what was committed before the transaction).
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.inTx(ctx, db.write, nil, fn)
 }
