@@ -395,6 +395,30 @@ func TestConstraints(t *testing.T) {
 			}
 		})
 
+		t.Run("a message's nudge, and the message behind an answer or escalation, are the same person's", func(t *testing.T) {
+			nudgeB := storetest.Nudge(t, db, b)
+			m := store.Message{SchemeID: a.SchemeID, PersonID: &a.ID, NudgeID: &nudgeB.ID, Channel: store.ChannelSMS,
+				Address: *a.Phone, Kind: store.MessageNudge, Body: "x"}
+			wantCheck(t, db.QueueMessage(ctx, &m), "messages_nudge_same_person")
+			nudgeA := storetest.Nudge(t, db, a)
+			m.NudgeID = &nudgeA.ID
+			mustOK(t, db.QueueMessage(ctx, &m))
+
+			fromB := storetest.Inbound(t, db, b)
+			fromA := storetest.Inbound(t, db, a)
+			run := storetest.Run(t, db, a)
+			ans := store.Answer{PersonID: a.ID, RunID: run.ID, QuestionKey: "mood", MessageID: &fromB.ID}
+			wantCheck(t, db.CreateAnswer(ctx, &ans), "answers_message_same_person")
+			ans.MessageID = &fromA.ID
+			mustOK(t, db.CreateAnswer(ctx, &ans))
+
+			e := store.Escalation{SchemeID: a.SchemeID, PersonID: a.ID, MessageID: &fromB.ID, Reason: store.ReasonRisk, Urgency: store.Urgent}
+			wantCheck(t, db.CreateEscalation(ctx, &e), "escalations_message_same_person")
+			e.MessageID = &fromA.ID
+			mustOK(t, db.CreateEscalation(ctx, &e))
+			mustOK(t, db.EndRun(ctx, run.ID, store.OutcomeCompleted))
+		})
+
 		t.Run("a missing row is NotFound", func(t *testing.T) {
 			_, err := db.GetPerson(ctx, 999999)
 			wantCode(t, err, store.NotFound)
