@@ -354,6 +354,7 @@ func TestConstraints(t *testing.T) {
 			mustOK(t, db.CreateEscalation(ctx, &e))
 			wantCode(t, db.AcknowledgeEscalation(ctx, e.ID, workerB), store.Invalid)
 			mustOK(t, db.AcknowledgeEscalation(ctx, e.ID, workerA))
+			wantCode(t, db.AcknowledgeEscalation(ctx, 999999, workerA), store.NotFound)
 			got, err := db.GetEscalation(ctx, e.ID)
 			mustOK(t, err)
 			if got.AcknowledgedBy == nil || *got.AcknowledgedBy != workerA || got.AcknowledgedAt == nil {

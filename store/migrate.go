@@ -69,7 +69,7 @@ func (db *DB) migrations(ctx context.Context, pool *sqlx.DB) (*goose.Provider, e
 // each other.
 func (db *DB) migrationLockID(ctx context.Context) (int64, error) {
 	var schema string
-	if err := db.write.GetContext(ctx, &schema, "SELECT current_schema()"); err != nil {
+	if err := db.write.GetContext(ctx, &schema, "SELECT coalesce(current_schema(), '')"); err != nil {
 		return 0, fmt.Errorf("store: read current schema of %s: %w", db.where, err)
 	}
 	h := fnv.New64a()

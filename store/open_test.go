@@ -40,6 +40,13 @@ func TestOpen(t *testing.T) {
 		}
 	})
 
+	t.Run("a password given as a URL parameter is hidden too", func(t *testing.T) {
+		_, err := store.Open(ctx, "postgres://nobody@127.0.0.1:1/x?password=secret&sslmode=disable")
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("got %v, want an error without the password", err)
+		}
+	})
+
 	t.Run("an SQLite path in a missing directory names the directory", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "missing")
 		_, err := store.Open(ctx, filepath.Join(dir, "linkbot.db"))
@@ -69,9 +76,10 @@ func TestOpen(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:xxxxx@h:5432/db?sslmode=disable",
-		"postgres://u@h/db":                         "postgres://u@h/db",
-		"linkbot.db":                                "linkbot.db",
+		"postgres://u:pw@h:5432/db?sslmode=disable":     "postgres://u:xxxxx@h:5432/db?sslmode=disable",
+		"postgres://u@h/db":                             "postgres://u@h/db",
+		"linkbot.db":                                    "linkbot.db",
+		"postgres://u@h/db?password=pw&sslmode=disable": "postgres://u@h/db?password=xxxxx&sslmode=disable",
 	} {
 		if got := store.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

@@ -149,23 +149,37 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 // never reaches the message, even if a driver repeats it.
 func openError(kind, where, rawURL string, err error, todo string) error {
 	msg := err.Error()
-	if u, perr := url.Parse(rawURL); perr == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	if u, perr := url.Parse(rawURL); perr == nil {
+		var secrets []string
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw)
+		}
+		secrets = append(secrets, u.Query()["password"]...)
+		for _, pw := range secrets {
+			if pw != "" {
+				msg = strings.ReplaceAll(msg, pw, "xxxxx")
+			}
 		}
 	}
 	msg = strings.Join(strings.Fields(msg), " ")
 	return fmt.Errorf("store: cannot open %s database %s: %s; %s", kind, where, msg, todo)
 }
 
-var passwordInURL = regexp.MustCompile(`(//[^:/@]*):[^@/]*@`)
+var (
+	passwordInURL   = regexp.MustCompile(`(//[^:/@]*):[^@/]*@`)
+	passwordInQuery = regexp.MustCompile(`([?&]password=)[^&]*`)
+)
 
-// Redact returns url without its password, for messages and logs.
+// Redact returns url without its password (in the user part or a
+// password= parameter), for messages and logs.
 func Redact(rawURL string) string {
+	out := rawURL
 	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
-		return u.Redacted()
+		out = u.Redacted()
+	} else {
+		out = passwordInURL.ReplaceAllString(out, "$1:xxxxx@")
 	}
-	return passwordInURL.ReplaceAllString(rawURL, "$1:xxxxx@")
+	return passwordInQuery.ReplaceAllString(out, "${1}xxxxx")
 }
 
 // Close closes the database's connections.
