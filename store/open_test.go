@@ -111,6 +111,23 @@ func TestMigrateAndReady(t *testing.T) {
 	}
 }
 
+func TestMigrationsUndoCleanly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := storetest.Person(t, db)
+		storetest.Nudge(t, db, p)
+		mustOK(t, db.MigrateDownAll(ctx))
+		if err := db.Ready(ctx); err == nil {
+			t.Error("Ready after undoing every migration")
+		}
+		mustOK(t, db.Migrate(ctx))
+		mustOK(t, db.Ready(ctx))
+		if _, err := db.GetPerson(ctx, p.ID); store.ErrorCode(err) != store.NotFound {
+			t.Errorf("a person survived undoing the schema: %v", err)
+		}
+	})
+}
+
 func TestMigrateConcurrentlyOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	url := storetest.PostgresURL(t)
