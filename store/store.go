@@ -5,9 +5,15 @@
 //
 // It works on PostgreSQL (github.com/lib/pq) and on an embedded SQLite file
 // (modernc.org/sqlite). Queries are written once with "?" placeholders and
-// rebound for each database; the few places where the databases must differ
-// are marked. Public methods on DB open a transaction; the same operations
-// exist on Tx so several steps compose inside one transaction (see DB.InTx).
+// rebound for each database; the few clauses where the databases must
+// differ are in dialect.go, and their error codes are read in errors.go.
+// Public methods on DB open a transaction; the same operations exist on Tx
+// so several steps compose inside one transaction (see DB.InTx).
+//
+// Times go in and come out in UTC, to the microsecond. The schema's
+// constraints (foreign keys that keep rows inside one scheme or one person,
+// unique keys, checks) refuse bad rows; such refusals, and missing rows,
+// come back as *Error with a Code.
 //
 // The package holds no rules about when to nudge or what to say; those live
 // in nudges, dialogues and bot.
@@ -300,14 +306,6 @@ func utcp(t *time.Time) *time.Time {
 	}
 	u := utc(*t)
 	return &u
-}
-
-// rebind turns the "?" placeholders of q into the database's own.
-func (tx *Tx) rebind(q string) string {
-	if tx.postgres {
-		return sqlx.Rebind(sqlx.DOLLAR, q)
-	}
-	return q
 }
 
 // get scans one row into dest; no row is a NotFound error.
