@@ -92,6 +92,13 @@ func TestConstraints(t *testing.T) {
 				t.Errorf("errors.Is(%v, ErrConflict) is false", err)
 			}
 		})
+		t.Run("a link worker with a password has an email to sign in with", func(t *testing.T) {
+			w := store.LinkWorker{SchemeID: a.SchemeID, Name: "X", PasswordHash: ptr("$2a$10$abcdefghijklmnopqrstuv")}
+			wantCheck(t, db.CreateLinkWorker(ctx, &w), "link_workers_password_needs_email")
+			ok := storetest.LinkWorker(t, db, a.SchemeID)
+			ok.PasswordHash, ok.Email = ptr("$2a$10$abcdefghijklmnopqrstuv"), nil
+			wantCheck(t, db.UpdateLinkWorker(ctx, ok), "link_workers_password_needs_email")
+		})
 		t.Run("a link worker belongs to a scheme that exists", func(t *testing.T) {
 			wantCode(t, db.CreateLinkWorker(ctx, &store.LinkWorker{SchemeID: 999999, Name: "X"}), store.Invalid)
 		})
@@ -254,6 +261,14 @@ func TestConstraints(t *testing.T) {
 			wantCode(t, db.CreateNudge(ctx, &n), store.Invalid)
 			n.ContactID = id(storetest.Contact(t, db, a).ID)
 			mustOK(t, db.CreateNudge(ctx, &n))
+		})
+		t.Run("a reply reminder or expiry names its run", func(t *testing.T) {
+			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeReplyExpiry, Key: "k-expiry", DueAt: time.Now()}
+			wantCheck(t, db.CreateNudge(ctx, &n), "nudges_reply_has_run")
+			run := storetest.Run(t, db, a)
+			n.RunID = &run.ID
+			mustOK(t, db.CreateNudge(ctx, &n))
+			mustOK(t, db.EndRun(ctx, run.ID, store.OutcomeExpired))
 		})
 		t.Run("a nudge's kind must be known", func(t *testing.T) {
 			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: "spam", Key: "k-spam", DueAt: time.Now()}
