@@ -92,6 +92,13 @@ func TestConstraints(t *testing.T) {
 				t.Errorf("errors.Is(%v, ErrConflict) is false", err)
 			}
 		})
+		t.Run("a link worker with a password has an email to sign in with", func(t *testing.T) {
+			w := store.LinkWorker{SchemeID: a.SchemeID, Name: "X", PasswordHash: ptr("$2a$10$abcdefghijklmnopqrstuv")}
+			wantCheck(t, db.CreateLinkWorker(ctx, &w), "link_workers_password_needs_email")
+			ok := storetest.LinkWorker(t, db, a.SchemeID)
+			ok.PasswordHash, ok.Email = ptr("$2a$10$abcdefghijklmnopqrstuv"), nil
+			wantCheck(t, db.UpdateLinkWorker(ctx, ok), "link_workers_password_needs_email")
+		})
 		t.Run("a link worker belongs to a scheme that exists", func(t *testing.T) {
 			wantCode(t, db.CreateLinkWorker(ctx, &store.LinkWorker{SchemeID: 999999, Name: "X"}), store.Invalid)
 		})
@@ -255,6 +262,14 @@ func TestConstraints(t *testing.T) {
 			n.ContactID = id(storetest.Contact(t, db, a).ID)
 			mustOK(t, db.CreateNudge(ctx, &n))
 		})
+		t.Run("a reply reminder or expiry names its run", func(t *testing.T) {
+			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeReplyExpiry, Key: "k-expiry", DueAt: time.Now()}
+			wantCheck(t, db.CreateNudge(ctx, &n), "nudges_reply_has_run")
+			run := storetest.Run(t, db, a)
+			n.RunID = &run.ID
+			mustOK(t, db.CreateNudge(ctx, &n))
+			mustOK(t, db.EndRun(ctx, run.ID, store.OutcomeExpired))
+		})
 		t.Run("a nudge's kind must be known", func(t *testing.T) {
 			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: "spam", Key: "k-spam", DueAt: time.Now()}
 			wantCheck(t, db.CreateNudge(ctx, &n), "nudges_kind_known")
@@ -354,6 +369,7 @@ func TestConstraints(t *testing.T) {
 			mustOK(t, db.CreateEscalation(ctx, &e))
 			wantCode(t, db.AcknowledgeEscalation(ctx, e.ID, workerB), store.Invalid)
 			mustOK(t, db.AcknowledgeEscalation(ctx, e.ID, workerA))
+			wantCode(t, db.AcknowledgeEscalation(ctx, 999999, workerA), store.NotFound)
 			got, err := db.GetEscalation(ctx, e.ID)
 			mustOK(t, err)
 			if got.AcknowledgedBy == nil || *got.AcknowledgedBy != workerA || got.AcknowledgedAt == nil {
@@ -393,6 +409,30 @@ func TestConstraints(t *testing.T) {
 			if len(list) != 1 || list[0].Action != "person.viewed" {
 				t.Errorf("audit = %+v", list)
 			}
+		})
+
+		t.Run("a message's nudge, and the message behind an answer or escalation, are the same person's", func(t *testing.T) {
+			nudgeB := storetest.Nudge(t, db, b)
+			m := store.Message{SchemeID: a.SchemeID, PersonID: &a.ID, NudgeID: &nudgeB.ID, Channel: store.ChannelSMS,
+				Address: *a.Phone, Kind: store.MessageNudge, Body: "x"}
+			wantCheck(t, db.QueueMessage(ctx, &m), "messages_nudge_same_person")
+			nudgeA := storetest.Nudge(t, db, a)
+			m.NudgeID = &nudgeA.ID
+			mustOK(t, db.QueueMessage(ctx, &m))
+
+			fromB := storetest.Inbound(t, db, b)
+			fromA := storetest.Inbound(t, db, a)
+			run := storetest.Run(t, db, a)
+			ans := store.Answer{PersonID: a.ID, RunID: run.ID, QuestionKey: "mood", MessageID: &fromB.ID}
+			wantCheck(t, db.CreateAnswer(ctx, &ans), "answers_message_same_person")
+			ans.MessageID = &fromA.ID
+			mustOK(t, db.CreateAnswer(ctx, &ans))
+
+			e := store.Escalation{SchemeID: a.SchemeID, PersonID: a.ID, MessageID: &fromB.ID, Reason: store.ReasonRisk, Urgency: store.Urgent}
+			wantCheck(t, db.CreateEscalation(ctx, &e), "escalations_message_same_person")
+			e.MessageID = &fromA.ID
+			mustOK(t, db.CreateEscalation(ctx, &e))
+			mustOK(t, db.EndRun(ctx, run.ID, store.OutcomeCompleted))
 		})
 
 		t.Run("a missing row is NotFound", func(t *testing.T) {

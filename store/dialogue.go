@@ -37,10 +37,10 @@ func (tx *Tx) CreateDialogue(ctx context.Context, d *Dialogue) error {
 	return err
 }
 
-// PublishDialogue marks the dialogue version with id published now; new
-// runs of its key start on the latest published version.
+// PublishDialogue marks the dialogue version with id published now (if it
+// was not already); new runs of its key start on the latest published version.
 func (tx *Tx) PublishDialogue(ctx context.Context, id int64) error {
-	return tx.execOne(ctx, "publish dialogue", `UPDATE dialogues SET published_at = ? WHERE id = ? AND published_at IS NULL`, tx.now, id)
+	return tx.execOne(ctx, "publish dialogue", `UPDATE dialogues SET published_at = coalesce(published_at, ?) WHERE id = ?`, tx.now, id)
 }
 
 // GetDialogue returns the dialogue version with id.

@@ -116,4 +116,5 @@ var sqliteCodes = map[int]Code{
 	sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY: Invalid,
 	sqlite3.SQLITE_CONSTRAINT_CHECK:      Invalid,
 	sqlite3.SQLITE_CONSTRAINT_NOTNULL:    Invalid,
+	sqlite3.SQLITE_CONSTRAINT_TRIGGER:    Invalid, // RAISE(ABORT, …) in the schema's triggers
 }

@@ -92,15 +92,15 @@ func (tx *Tx) MarkEscalationNotified(ctx context.Context, id int64, duty bool) e
 // AcknowledgeEscalation records that a link worker of the same scheme has
 // seen the escalation now. The first acknowledgement stands.
 func (tx *Tx) AcknowledgeEscalation(ctx context.Context, id, linkWorkerID int64) error {
-	_, err := tx.exec(ctx, "acknowledge escalation", `UPDATE escalations SET acknowledged_by = ?, acknowledged_at = ?
-		WHERE id = ? AND acknowledged_at IS NULL`, linkWorkerID, tx.now, id)
-	return err
+	return tx.execOne(ctx, "acknowledge escalation", `UPDATE escalations
+		SET acknowledged_by = coalesce(acknowledged_by, ?), acknowledged_at = coalesce(acknowledged_at, ?)
+		WHERE id = ?`, linkWorkerID, tx.now, id)
 }
 
 // ResolveEscalation records that the escalation has been dealt with now.
+// The first resolution stands.
 func (tx *Tx) ResolveEscalation(ctx context.Context, id int64) error {
-	_, err := tx.exec(ctx, "resolve escalation", `UPDATE escalations SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL`, tx.now, id)
-	return err
+	return tx.execOne(ctx, "resolve escalation", `UPDATE escalations SET resolved_at = coalesce(resolved_at, ?) WHERE id = ?`, tx.now, id)
 }
 
 // CreateEscalation inserts e, created now.

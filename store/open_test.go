@@ -40,6 +40,13 @@ func TestOpen(t *testing.T) {
 		}
 	})
 
+	t.Run("a password given as a URL parameter is hidden too", func(t *testing.T) {
+		_, err := store.Open(ctx, "postgres://nobody@127.0.0.1:1/x?password=secret&sslmode=disable")
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("got %v, want an error without the password", err)
+		}
+	})
+
 	t.Run("an SQLite path in a missing directory names the directory", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "missing")
 		_, err := store.Open(ctx, filepath.Join(dir, "linkbot.db"))
@@ -49,6 +56,13 @@ func TestOpen(t *testing.T) {
 		msg := err.Error()
 		if strings.Contains(msg, "\n") || !strings.Contains(msg, dir) || !strings.Contains(msg, "does not exist") {
 			t.Errorf("unclear error: %q", msg)
+		}
+	})
+
+	t.Run("a URL of another database is refused by name", func(t *testing.T) {
+		_, err := store.Open(ctx, "mysql://root:secret@localhost/linkbot")
+		if err == nil || !strings.Contains(err.Error(), `"mysql"`) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("got %v, want a refusal naming mysql without the password", err)
 		}
 	})
 
@@ -62,9 +76,10 @@ func TestOpen(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:xxxxx@h:5432/db?sslmode=disable",
-		"postgres://u@h/db":                         "postgres://u@h/db",
-		"linkbot.db":                                "linkbot.db",
+		"postgres://u:pw@h:5432/db?sslmode=disable":     "postgres://u:xxxxx@h:5432/db?sslmode=disable",
+		"postgres://u@h/db":                             "postgres://u@h/db",
+		"linkbot.db":                                    "linkbot.db",
+		"postgres://u@h/db?password=pw&sslmode=disable": "postgres://u@h/db?password=xxxxx&sslmode=disable",
 	} {
 		if got := store.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
@@ -94,6 +109,23 @@ func TestMigrateAndReady(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMigrationsUndoCleanly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := storetest.Person(t, db)
+		storetest.Nudge(t, db, p)
+		mustOK(t, db.MigrateDownAll(ctx))
+		if err := db.Ready(ctx); err == nil {
+			t.Error("Ready after undoing every migration")
+		}
+		mustOK(t, db.Migrate(ctx))
+		mustOK(t, db.Ready(ctx))
+		if _, err := db.GetPerson(ctx, p.ID); store.ErrorCode(err) != store.NotFound {
+			t.Errorf("a person survived undoing the schema: %v", err)
+		}
+	})
 }
 
 func TestMigrateConcurrentlyOnPostgres(t *testing.T) {

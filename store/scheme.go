@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -24,6 +25,9 @@ type Scheme struct {
 
 // Location returns the scheme's time zone.
 func (s Scheme) Location() (*time.Location, error) {
+	if s.TimeZone == "" || s.TimeZone == "Local" {
+		return nil, fmt.Errorf("store: scheme time zone %q is not an IANA zone name", s.TimeZone)
+	}
 	return time.LoadLocation(s.TimeZone)
 }
 
@@ -69,7 +73,7 @@ func (tx *Tx) ListSchemes(ctx context.Context) ([]Scheme, error) {
 // UpdateScheme saves s's settings (everything but ID and CreatedAt).
 func (tx *Tx) UpdateScheme(ctx context.Context, s Scheme) error {
 	const op = "update scheme"
-	if _, err := s.Location(); err != nil || s.TimeZone == "" {
+	if _, err := s.Location(); err != nil {
 		return invalid(op, "unknown time zone %q", s.TimeZone)
 	}
 	return tx.execNamedOne(ctx, op, `UPDATE schemes SET name = :name, time_zone = :time_zone,

@@ -5,9 +5,15 @@
 //
 // It works on PostgreSQL (github.com/lib/pq) and on an embedded SQLite file
 // (modernc.org/sqlite). Queries are written once with "?" placeholders and
-// rebound for each database; the few places where the databases must differ
-// are marked. Public methods on DB open a transaction; the same operations
-// exist on Tx so several steps compose inside one transaction (see DB.InTx).
+// rebound for each database; the few clauses where the databases must
+// differ are in dialect.go, and their error codes are read in errors.go.
+// Public methods on DB open a transaction; the same operations exist on Tx
+// so several steps compose inside one transaction (see DB.InTx).
+//
+// Times go in and come out in UTC, to the microsecond. The schema's
+// constraints (foreign keys that keep rows inside one scheme or one person,
+// unique keys, checks) refuse bad rows; such refusals, and missing rows,
+// come back as *Error with a Code.
 //
 // The package holds no rules about when to nudge or what to say; those live
 // in nudges, dialogues and bot.
@@ -55,6 +61,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if isPostgres(url) {
 		return openPostgres(ctx, url)
 	}
+	if scheme, _, ok := strings.Cut(url, "://"); ok && !strings.HasPrefix(url, "file:") {
+		return nil, fmt.Errorf("store: database URL %s: Linkbot does not know %q databases; use postgres://… for PostgreSQL or a file path for SQLite", Redact(url), scheme)
+	}
 	return openSQLite(ctx, url)
 }
 
@@ -87,8 +96,11 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, openError("PostgreSQL", where, rawURL, err,
-			"check that PostgreSQL is running and reachable and that LINKBOT_DATABASE_URL names the right host, database, user and password")
+		todo := "check that PostgreSQL is running and reachable and that LINKBOT_DATABASE_URL names the right host, database, user and password"
+		if strings.Contains(err.Error(), "SSL is not enabled") {
+			todo = "the server does not offer SSL: add ?sslmode=disable to LINKBOT_DATABASE_URL for a local database, or enable SSL on the server"
+		}
+		return nil, openError("PostgreSQL", where, rawURL, err, todo)
 	}
 	return &DB{write: db, read: db, postgres: true, where: where, now: time.Now}, nil
 }
@@ -143,23 +155,37 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 // never reaches the message, even if a driver repeats it.
 func openError(kind, where, rawURL string, err error, todo string) error {
 	msg := err.Error()
-	if u, perr := url.Parse(rawURL); perr == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	if u, perr := url.Parse(rawURL); perr == nil {
+		var secrets []string
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw)
+		}
+		secrets = append(secrets, u.Query()["password"]...)
+		for _, pw := range secrets {
+			if pw != "" {
+				msg = strings.ReplaceAll(msg, pw, "xxxxx")
+			}
 		}
 	}
 	msg = strings.Join(strings.Fields(msg), " ")
 	return fmt.Errorf("store: cannot open %s database %s: %s; %s", kind, where, msg, todo)
 }
 
-var passwordInURL = regexp.MustCompile(`(//[^:/@]*):[^@/]*@`)
+var (
+	passwordInURL   = regexp.MustCompile(`(//[^:/@]*):[^@/]*@`)
+	passwordInQuery = regexp.MustCompile(`([?&]password=)[^&]*`)
+)
 
-// Redact returns url without its password, for messages and logs.
+// Redact returns url without its password (in the user part or a
+// password= parameter), for messages and logs.
 func Redact(rawURL string) string {
+	out := rawURL
 	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
-		return u.Redacted()
+		out = u.Redacted()
+	} else {
+		out = passwordInURL.ReplaceAllString(out, "$1:xxxxx@")
 	}
-	return passwordInURL.ReplaceAllString(rawURL, "$1:xxxxx@")
+	return passwordInQuery.ReplaceAllString(out, "${1}xxxxx")
 }
 
 // Close closes the database's connections.
@@ -187,24 +213,11 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 // Ready returns nil when the database answers and its schema is current,
 // otherwise an error that says why.
 func (db *DB) Ready(ctx context.Context) error {
-	if err := db.write.PingContext(ctx); err != nil {
+	// The read pool: on SQLite the one write connection may be busy.
+	if err := db.read.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: %s does not answer: %w", db.where, err)
 	}
-	p, err := db.migrations(ctx)
-	if err != nil {
-		return err
-	}
-	current, target, err := p.GetVersions(ctx)
-	if err != nil {
-		return fmt.Errorf("store: read schema version of %s: %w", db.where, err)
-	}
-	if current < target {
-		return fmt.Errorf("store: schema of %s is at version %d, this Linkbot needs %d; run \"linkbot migrate\"", db.where, current, target)
-	}
-	if current > target {
-		return fmt.Errorf("store: schema of %s is at version %d, newer than this Linkbot knows (%d); run a newer Linkbot", db.where, current, target)
-	}
-	return nil
+	return db.schemaCurrent(ctx)
 }
 
 // Tx is one database transaction. Its methods are the store's operations, so
@@ -225,6 +238,10 @@ func (tx *Tx) Postgres() bool { return tx.postgres }
 // InTx runs fn in a write transaction and commits it if fn returns nil;
 // otherwise it rolls back and returns fn's error. On SQLite the transaction
 // holds the database's one write lock from the start.
+//
+// Inside fn, write through tx only: a write method of db called there waits
+// for the transaction it runs in, which on SQLite never ends. Reads through
+// db are fine (they see what was committed before the transaction).
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.inTx(ctx, db.write, nil, fn)
 }
@@ -289,14 +306,6 @@ func utcp(t *time.Time) *time.Time {
 	}
 	u := utc(*t)
 	return &u
-}
-
-// rebind turns the "?" placeholders of q into the database's own.
-func (tx *Tx) rebind(q string) string {
-	if tx.postgres {
-		return sqlx.Rebind(sqlx.DOLLAR, q)
-	}
-	return q
 }
 
 // get scans one row into dest; no row is a NotFound error.

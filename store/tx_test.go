@@ -70,6 +70,36 @@ func TestTransactions(t *testing.T) {
 		})
 	})
 
+	t.Run("a person locked by one transaction is not handed to another until it ends", func(t *testing.T) {
+		storetest.Each(t, func(t *testing.T, db *store.DB) {
+			p := storetest.Person(t, db)
+			locked, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+			go func() {
+				done <- db.InTx(ctx, func(tx *store.Tx) error {
+					if _, err := tx.LockPerson(ctx, p.ID); err != nil {
+						close(locked)
+						return err
+					}
+					close(locked)
+					<-release
+					return nil
+				})
+			}()
+			<-locked
+			// While the first transaction holds the person, a second one
+			// waits; it gives up when its context ends.
+			short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			err := db.InTx(short, func(tx *store.Tx) error { _, err := tx.LockPerson(short, p.ID); return err })
+			cancel()
+			if err == nil {
+				t.Error("a second transaction locked the person while the first held them")
+			}
+			close(release)
+			mustOK(t, <-done)
+			mustOK(t, db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.LockPerson(ctx, p.ID); return err }))
+		})
+	})
+
 	t.Run("times come back as the same instant in UTC", func(t *testing.T) {
 		storetest.Each(t, func(t *testing.T, db *store.DB) {
 			london, err := time.LoadLocation("Europe/London")

@@ -97,22 +97,3 @@ func (tx *Tx) execNamedOne(ctx context.Context, op, q string, arg any) error {
 	}
 	return tx.execOne(ctx, op, q, args...)
 }
-
-// forUpdate is the clause that locks the selected rows until the
-// transaction ends. SQLite needs none: a write transaction there holds the
-// whole database.
-func (tx *Tx) forUpdate() string {
-	if tx.postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
-// skipLocked is forUpdate for claiming work: rows another transaction has
-// locked are passed over instead of waited for.
-func (tx *Tx) skipLocked() string {
-	if tx.postgres {
-		return " FOR UPDATE SKIP LOCKED"
-	}
-	return ""
-}

@@ -64,7 +64,17 @@ func PostgresURL(t testing.TB) string {
 	if base == "" {
 		t.Skip(EnvURL + " is not set")
 	}
-	admin, err := sqlx.Open("postgres", base)
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("storetest: %s is not a URL: %v", EnvURL, err)
+	}
+	adminURL := *u
+	q := adminURL.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "5")
+	}
+	adminURL.RawQuery = q.Encode()
+	admin, err := sqlx.Open("postgres", adminURL.String())
 	if err != nil {
 		t.Fatalf("storetest: %s: %v", store.Redact(base), err)
 	}
@@ -79,11 +89,7 @@ func PostgresURL(t testing.TB) string {
 			t.Errorf("storetest: drop test schema %s: %v", schema, err)
 		}
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("storetest: %s is not a URL: %v", EnvURL, err)
-	}
-	q := u.Query()
+	q = u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
