@@ -93,9 +93,12 @@ func TestEverydayIdiomsMatchNoRule(t *testing.T) {
 
 // knownRuleFalseAlarms are dataset lines not labelled risk that a rule still
 // matches, kept on purpose: "she's going to kill me" is a threat to kill in
-// an abusive home far more often than it is a joke about a carpet.
+// an abusive home far more often than it is a joke about a carpet, and
+// feeling a burden is a warning sign the link worker should see early even
+// when the person adds "but I'm ok".
 var knownRuleFalseAlarms = map[string]bool{
-	"she's going to kill me when she sees the carpet": true,
+	"she's going to kill me when she sees the carpet":          true,
+	"I feel like a burden on my daughter sometimes but I'm ok": true,
 }
 
 func TestNoRuleMatchesADatasetLineThatIsNotRisk(t *testing.T) {
