@@ -197,6 +197,19 @@ var Lexicon = []Entry{
 	{Suicide, "giving her|his|my stuff|things away", "she's giving her stuff away"},
 	{Suicide, "saying goodbye to everyone", "my friend's saying goodbye to everyone"},
 
+	{Suicide, "easier to not be here", "I've been thinking it would be easier to not be here"},
+	{Suicide, "giving my things|stuff to", "I've started giving my things to my sister"},
+	{Suicide, "to open after", "I've written a letter for my daughter to open after"},
+	{Suicide, "problem|burden for anyone much longer", "I won't be a problem for anyone much longer"},
+	{Suicide, "point to anything", "there's no point to anything, I want to go"},
+	{Suicide, "sleep for ever", "I want to go to sleep for ever"},
+	{Suicide, "do not want to wake up", "I just don't want to wake up tomorrow"},
+	{Suicide, "do not want to live", "I don't want to live anymore"},
+	{Suicide, "rather be dead", "I'd rather be dead"},
+	{Suicide, "better off in the ground", "I'd be better off in the ground"},
+	{Suicide, "end my pain for good", "I want to end my pain for good"},
+	{Suicide, "do not want to carry on living", "I don't want to carry on living like this"},
+
 	// Self-harm.
 	{SelfHarm, "hurt|hurting|harm|harming|cut|cutting|burn|burning myself", "I keep hurting myself"},
 	{SelfHarm, "self harm|harming|harmed", "I've started self harming again"},
@@ -428,6 +441,18 @@ var Lexicon = []Entry{
 	{BasicNeeds, "electric|gas|meter is|has run out", "my electric's run out"},
 	{OthersAtRisk, "kill herself|himself", "my daughter said she wants to kill herself"},
 	{OthersAtRisk, "he|she will end it", "my neighbour's been shouting that he'll end it"},
+
+	{SelfHarm, "cutting my legs|arms", "been cutting my legs where no one can see"},
+	{SelfHarm, "hitting my head against", "I've been hitting my head against the wall"},
+	{Method, "stockpiling|hoarding|saving my husband|wife|mum|dad is tablets|pills|meds", "I've been stockpiling my husband's tablets"},
+	{Method, "buying paracetamol from different", "I've been buying paracetamol from different shops"},
+	{Method, "train times and the bridge", "I've been looking at the train times and the bridge"},
+	{Abuse, "by the throat", "he grabbed me by the throat"},
+	{Abuse, "fear|scared|frightened for my life", "I fear for my life"},
+	{Abuse, "assaulted", "I've been sexually assaulted"},
+	{Abuse, "is beating her|him|me", "my sister's boyfriend is beating her right now"},
+	{Medical, "bleeding from his|her|my head", "my dad's had a fall and he's bleeding from his head"},
+	{OthersAtRisk, "take all her|his pills|tablets", "she's going to take all her pills"},
 
 	// Asking for help now.
 	{Crisis, "help me please", "help me please"},
