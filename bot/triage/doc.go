@@ -10,6 +10,12 @@
 // classifier trained with github.com/nlpodyssey/spago labels the message
 // and gives the probability of risk.
 //
+// Default returns the classifier built from the embedded model
+// (model/triage.bin.gz, written by "linkbot triage train"); Classify returns
+// a Result with the label, the urgency, a confidence, the model's risk
+// probability and the reason (the rule phrase, or "model"). README.md holds
+// the dev-set figures and how the risk threshold was chosen.
+//
 // The package holds no inbound pipeline, no storage and no escalation: it
 // only labels text.
 package triage

@@ -80,10 +80,13 @@ func Normalise(text string) string {
 	return strings.Join(normaliseTokens(text), " ")
 }
 
+// apostrophes folds the marks people type for an apostrophe into one.
+var apostrophes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "`", "'", "\u00b4", "'")
+
 // normaliseTokens is Normalise split into words.
 func normaliseTokens(text string) []string {
 	text = strings.ToLower(text)
-	text = strings.NewReplacer("\u2019", "'", "\u2018", "'", "`", "'", "\u00b4", "'").Replace(text)
+	text = apostrophes.Replace(text)
 	raw := strings.FieldsFunc(text, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'')
 	})
