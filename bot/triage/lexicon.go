@@ -14,7 +14,9 @@ package triage
 //   - A match is only whole words in a row; "skill myself" is not "kill
 //     myself". "_" joins words inside one alternative
 //     ("too_many|a_bottle"). "$" matches the end of the message: "cannot go on $" is
-//     "I can't go on" said and left, not "I can't go on the trip".
+//     "I can't go on" said and left, not "I can't go on the trip"; "^"
+//     first in a pattern matches the start ("^ help me $" is the whole
+//     message, not "can you help me").
 //   - "'s" after any other word reads as "is" ("the electric's off" is
 //     "the electric is off"), so write "mum is", not "mums".
 //   - A match is ignored when "used to" comes within the three words before
@@ -209,6 +211,20 @@ var Lexicon = []Entry{
 	{Suicide, "better off in the ground", "I'd be better off in the ground"},
 	{Suicide, "end my pain for good", "I want to end my pain for good"},
 	{Suicide, "do not want to carry on living", "I don't want to carry on living like this"},
+
+	{Suicide, "stop existing|living", "I just want to stop existing"},
+	{Suicide, "want it to be over", "I want it to be over for good"},
+	{Suicide, "fall asleep and never|not wake", "I want to fall asleep and never wake"},
+	{Suicide, "wishing i was|were dead", "I keep wishing I was dead"},
+	{Suicide, "die in my sleep", "I wish I'd die in my sleep"},
+	{Suicide, "i hope i die", "I hope I die"},
+	{Suicide, "hope i get hit by", "I hope I get hit by a bus"},
+	{Suicide, "do not care if|whether i die|live", "I don't care if I die"},
+	{Suicide, "ready to die", "I'm ready to die"},
+	{Suicide, "instructions for my funeral", "I've left instructions for my funeral"},
+	{Suicide, "funeral plan and i am ready", "I've sorted my funeral plan and I'm ready"},
+	{Suicide, "will not be here for christmas|long", "I won't be here for Christmas, I've decided"},
+	{Suicide, "wants to end his|her|their life", "my son says he wants to end his life"},
 
 	// Self-harm.
 	{SelfHarm, "hurt|hurting|harm|harming|cut|cutting|burn|burning myself", "I keep hurting myself"},
@@ -454,8 +470,35 @@ var Lexicon = []Entry{
 	{Medical, "bleeding from his|her|my head", "my dad's had a fall and he's bleeding from his head"},
 	{OthersAtRisk, "take all her|his pills|tablets", "she's going to take all her pills"},
 
+	{SelfHarm, "feel like cutting", "I feel like cutting"},
+	{SelfHarm, "cutting helps", "cutting helps me cope"},
+	{SelfHarm, "bitten my arms", "I've bitten my arms till they bled"},
+	{Method, "take all my pills|tablets", "I'm going to take all my pills tonight"},
+	{Method, "tablets|pills in front of me", "I've got a lot of tablets in front of me"},
+	{Method, "extra tablets|pills to make it stop", "I took extra tablets to make it stop"},
+	{Method, "vodka|whisky|drink|alcohol with my tablets|pills", "I drank a bottle of vodka with my tablets"},
+	{Method, "got the knife", "I've been drinking and I've got the knife"},
+	{Abuse, "pinned me down", "he pinned me down"},
+	{Abuse, "throws things at me", "he throws things at me"},
+	{Abuse, "no one will believe me", "he says no one will believe me"},
+	{Abuse, "scared he will kill me", "I'm scared he'll kill me"},
+	{Abuse, "hiding in the toilet", "I'm hiding in the toilet, he's going mad"},
+	{Abuse, "mugged", "I've been mugged and I'm hurt"},
+	{Medical, "crushing feeling in my chest", "I've got a crushing feeling in my chest"},
+	{Medical, "chest really hurts|hurts", "my chest really hurts and I feel sick and clammy"},
+	{Medical, "cannot catch my breathe", "I can't catch my breath"},
+	{Medical, "slurring", "my husband's slurring and can't stand up"},
+	{Medical, "sick and there is blood", "I've been sick and there's blood"},
+	{Medical, "cannot stop bleeding", "I can't stop bleeding"},
+	{BasicNeeds, "nothing to heat", "I've got nothing to heat the flat"},
+	{BasicNeeds, "cannot feed my kids|children|baby", "I can't feed my kids tonight"},
+	{BasicNeeds, "sleeping in a tent", "I'm sleeping in a tent"},
+	{BasicNeeds, "thrown out and", "I've been thrown out and it's night"},
+	{OthersAtRisk, "on the floor all night", "my neighbour's been on the floor all night"},
+	{OthersAtRisk, "has not been out for a week", "the old lady next door hasn't been out for a week"},
+
 	// Asking for help now.
-	{Crisis, "help me please", "help me please"},
+	{Crisis, "^ [please] help me [please] $", "help me please"},
 	{Crisis, "please help i am scared", "please help I'm scared"},
 	{Crisis, "sos", "sos"},
 	{Crisis, "i am in a bad way", "can someone come, I'm in a bad way"},

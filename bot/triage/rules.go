@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -75,8 +76,14 @@ func expandPattern(pattern string) ([][]string, error) {
 	}
 	var out [][]string
 	for _, run := range runs {
-		if len(run) == 0 || run[0] == "$" {
-			return nil, fmt.Errorf("a run must start with a word")
+		if len(run) > 0 && run[0] == "^" {
+			run = run[1:]
+			if len(run) > 0 {
+				run[0] = "^" + run[0]
+			}
+		}
+		if len(run) == 0 || run[0] == "$" || slices.Contains(run[1:], "^") {
+			return nil, fmt.Errorf("a run must start with a word, and ^ may only start it")
 		}
 		out = append(out, run)
 	}
@@ -93,7 +100,11 @@ func (rs *ruleSet) match(words []string) (RuleMatch, bool) {
 		sk[i] = skeleton(w)
 	}
 	for i := range sk {
-		for _, r := range rs.byFirst[sk[i]] {
+		candidates := rs.byFirst[sk[i]]
+		if i == 0 {
+			candidates = append(rs.byFirst["^"+sk[i]], candidates...)
+		}
+		for _, r := range candidates {
 			n, ok := matchAt(sk, i, r.words)
 			if !ok || inPast(sk, i) {
 				continue
@@ -109,7 +120,10 @@ func (rs *ruleSet) match(words []string) (RuleMatch, bool) {
 // words of the message it covered.
 func matchAt(sk []string, i int, run []string) (int, bool) {
 	n := 0
-	for _, w := range run {
+	for j, w := range run {
+		if j == 0 {
+			w = strings.TrimPrefix(w, "^")
+		}
 		if w == "$" {
 			if i+n != len(sk) {
 				return 0, false

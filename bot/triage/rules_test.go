@@ -29,7 +29,7 @@ func TestLexiconWordsAreWrittenNormalised(t *testing.T) {
 			tok = strings.Trim(tok, "[]")
 			for _, alt := range strings.Split(tok, "|") {
 				for _, w := range strings.Split(alt, "_") {
-					if w == "$" {
+					if w == "$" || w == "^" {
 						continue
 					}
 					// "x " keeps a lone "am" from reading as "I'm".
@@ -178,5 +178,15 @@ func TestNormalise(t *testing.T) {
 		if got := Normalise(in); got != want {
 			t.Errorf("Normalise(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestACaretAnchorsAPatternToTheStartOfTheMessage(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	if _, ok := rs.match(normaliseTokens("help me please")); !ok {
+		t.Error(`"help me please" on its own matched no rule`)
+	}
+	if m, ok := rs.match(normaliseTokens("can you help me please with the form")); ok {
+		t.Errorf("a request for help with a form matched %q", m.Phrase)
 	}
 }
