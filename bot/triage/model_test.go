@@ -1,0 +1,208 @@
+package triage
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/nlpodyssey/spago/mat"
+)
+
+func mustDefault(t testing.TB) *Classifier {
+	t.Helper()
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func mustRead(t testing.TB, path string) []Example {
+	t.Helper()
+	ex, err := ReadExamplesFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex
+}
+
+func TestEmbeddedModelReproducesTheDevScoresRecordedWhenItWasTrained(t *testing.T) {
+	card, err := EmbeddedCard()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustDefault(t)
+	if c.Threshold() != card.Train.Threshold {
+		t.Errorf("threshold in weights %v, in card %v", c.Threshold(), card.Train.Threshold)
+	}
+	got := NewModelCard(c, card.Train, mustRead(t, "data/dev.tsv"))
+	want, _ := json.Marshal(card)
+	have, _ := json.Marshal(got)
+	if !bytes.Equal(want, have) {
+		t.Errorf("dev scores of the embedded model differ from its card\ncard: %s\nnow:  %s", want, have)
+	}
+	if card.Dev.Examples == 0 || card.Dev.PerLabel["risk"].Support == 0 {
+		t.Error("card holds no dev scores")
+	}
+}
+
+func TestEmbeddedWeightsAreAFewMegabytesAtMost(t *testing.T) {
+	if n := len(embeddedWeights); n > 4<<20 {
+		t.Errorf("embedded weights are %d bytes", n)
+	}
+}
+
+func TestFastPathAgreesWithTheSpagoForwardPass(t *testing.T) {
+	c := mustDefault(t)
+	net := networkFromWeights(c.w)
+	for _, e := range mustRead(t, "data/dev.tsv") {
+		ids := c.w.knownIDs(c.w.features.featureIDs(normaliseTokens(e.Text), nil))
+		if len(ids) == 0 {
+			continue
+		}
+		fast := c.w.probabilities(ids, make([]float32, c.w.dim), make([]float32, c.w.hidden))
+		logits := net.logits(ids).Value().(mat.Matrix).Data().F64()
+		top := math.Inf(-1)
+		for _, v := range logits {
+			top = max(top, v)
+		}
+		var sum float64
+		for _, v := range logits {
+			sum += math.Exp(v - top)
+		}
+		for k, v := range logits {
+			p := math.Exp(v-top) / sum
+			if math.Abs(p-fast[k]) > 1e-4 {
+				t.Fatalf("%q: label %s: spago %.6f, fast path %.6f", e.Text, Label(k), p, fast[k])
+			}
+		}
+	}
+}
+
+func TestTrainingIsDeterministic(t *testing.T) {
+	train := mustRead(t, "data/train.tsv")[:300]
+	cfg := DefaultTrainConfig()
+	cfg.Buckets, cfg.Epochs = 1<<12, 2
+	a, err := trainNetwork(train, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := trainNetwork(train, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, pair := range map[string][2][]float32{"emb": {a.emb, b.emb}, "w1": {a.w1, b.w1}, "w2": {a.w2, b.w2}, "b2": {a.b2, b.b2}} {
+		for i := range pair[0] {
+			if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+				t.Fatalf("%s[%d]: %v then %v", name, i, pair[0][i], pair[1][i])
+			}
+		}
+	}
+}
+
+func TestWeightsSurviveWriteAndLoad(t *testing.T) {
+	c := mustDefault(t)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"can we move Thursday", "I want to die", "lovely day"} {
+		if a, b := c.Classify(s), again.Classify(s); a.RiskProbability != b.RiskProbability || a.Label != b.Label {
+			t.Errorf("%q: %+v, after round trip %+v", s, a, b)
+		}
+	}
+	if _, err := Load(bytes.NewReader([]byte("not gzip"))); err == nil {
+		t.Error("loaded garbage")
+	}
+}
+
+func TestHalfFloatsRoundTrip(t *testing.T) {
+	for _, f := range []float32{0, 1, -1, 0.5, 0.033, -0.25, 1.0 / 3} {
+		got := fromHalf(toHalf(f))
+		if math.Abs(float64(got-f)) > math.Abs(float64(f))/1000 {
+			t.Errorf("%v came back as %v", f, got)
+		}
+	}
+}
+
+func TestEverydayIdiomsAreNotUrgent(t *testing.T) {
+	c := mustDefault(t)
+	for _, s := range []string{
+		"the kids are driving me mad",
+		"I nearly died of embarrassment",
+		"work is murder this week",
+		"I'd kill for a biscuit",
+	} {
+		if r := c.Classify(s); r.Urgent {
+			t.Errorf("%q is urgent (%s, risk probability %.3f)", s, r.Reason, r.RiskProbability)
+		}
+	}
+}
+
+func TestUrgentResultsSayWhy(t *testing.T) {
+	c := mustDefault(t)
+	r := c.Classify("been stockpiling my meds")
+	if !r.Urgent || r.Label != Risk || r.Reason != "stockpiling my meds" || r.Confidence != 1 {
+		t.Errorf("rule match: %+v", r)
+	}
+	for _, e := range mustRead(t, "data/dev.tsv") {
+		r := c.Classify(e.Text)
+		if r.Urgent != (r.Label == Risk) {
+			t.Errorf("%q: urgent %v but label %s", e.Text, r.Urgent, r.Label)
+		}
+		switch {
+		case r.Rule != nil && r.Reason != r.Rule.Phrase:
+			t.Errorf("%q: rule %q but reason %q", e.Text, r.Rule.Phrase, r.Reason)
+		case r.Urgent && r.Rule == nil && (r.Reason != ReasonModel || r.RiskProbability < c.Threshold()):
+			t.Errorf("%q: urgent by model but reason %q, probability %.3f", e.Text, r.Reason, r.RiskProbability)
+		case !r.Urgent && r.Reason != "":
+			t.Errorf("%q: not urgent but reason %q", e.Text, r.Reason)
+		}
+		if r.Confidence <= 0 || r.Confidence > 1 {
+			t.Errorf("%q: confidence %v", e.Text, r.Confidence)
+		}
+	}
+}
+
+func TestClassifyIsSafeForConcurrentUse(t *testing.T) {
+	c := mustDefault(t)
+	dev := mustRead(t, "data/dev.tsv")
+	want := make([]Result, len(dev))
+	for i, e := range dev {
+		want[i] = c.Classify(e.Text)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(dev))
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, e := range dev {
+				if got := c.Classify(e.Text); got.Label != want[i].Label || got.RiskProbability != want[i].RiskProbability {
+					errs <- e.Text
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for s := range errs {
+		t.Errorf("%q classified differently under concurrency", s)
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	c := mustDefault(b)
+	dev := mustRead(b, "data/dev.tsv")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		c.Classify(dev[i%len(dev)].Text)
+	}
+}

@@ -1,0 +1,95 @@
+package triage
+
+import (
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/initializers"
+	"github.com/nlpodyssey/spago/mat"
+	"github.com/nlpodyssey/spago/mat/rand"
+	"github.com/nlpodyssey/spago/nn"
+	"github.com/nlpodyssey/spago/nn/embedding"
+)
+
+// network is the classifier as a spago model: an embedding bag over hashed
+// features (the mean of the feature vectors), one hidden ReLU layer and a
+// linear layer to one score per label; softmax turns scores into
+// probabilities. Training runs through it; Classify runs the same sums on
+// flat weights (see weights).
+type network struct {
+	nn.Module
+	Emb    *embedding.Model
+	W1, B1 *nn.Param // hidden × dim, hidden
+	W2, B2 *nn.Param // labels × hidden, labels
+}
+
+// newNetwork returns a network with weights drawn from a generator seeded
+// with seed: feature vectors uniform in ±1/dim, layers Xavier-uniform,
+// biases zero.
+func newNetwork(buckets, dim, hidden int, seed uint64) *network {
+	r := rand.NewLockedRand(seed)
+	n := &network{
+		Emb: embedding.New[float32](buckets, dim),
+		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim))),
+		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden))),
+		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), hidden))),
+		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)))),
+	}
+	for _, p := range n.Emb.Weights {
+		initializers.Uniform(p, -1/float64(dim), 1/float64(dim), r)
+	}
+	initializers.XavierUniform(n.W1, 1, r)
+	initializers.XavierUniform(n.W2, 1, r)
+	return n
+}
+
+// networkFromWeights builds the spago network holding w's values, so the
+// graph forward pass can be checked against the flat one.
+func networkFromWeights(w *weights) *network {
+	n := &network{
+		Emb: embedding.New[float32](w.features.Buckets, w.dim),
+		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.dim), mat.WithBacking(w.w1))),
+		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden), mat.WithBacking(w.b1))),
+		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), w.hidden), mat.WithBacking(w.w2))),
+		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)), mat.WithBacking(w.b2))),
+	}
+	for i, p := range n.Emb.Weights {
+		copy(p.Data().F32(), w.emb[i*w.dim:(i+1)*w.dim])
+	}
+	return n
+}
+
+// logits runs the forward pass for one message's feature ids (at least one)
+// and returns the label scores, recording the graph for ag.Backward.
+func (n *network) logits(ids []int) mat.Tensor {
+	vecs := n.Emb.MustEncode(ids)
+	var x mat.Tensor = vecs[0]
+	if len(vecs) > 1 {
+		mean := make([]float32, len(vecs))
+		for i := range mean {
+			mean[i] = 1 / float32(len(vecs))
+		}
+		x = ag.Mul(ag.T(ag.Stack(vecs...)), mat.NewDense[float32](mat.WithBacking(mean)))
+	}
+	h := ag.ReLU(ag.Affine(n.B1, n.W1, x))
+	return ag.Affine(n.B2, n.W2, h)
+}
+
+// weightsOf copies the network's values into flat weights. Rows of the
+// embedding no training example touched are written as zeros: they were
+// never trained, and zeros keep the file small.
+func (n *network) weightsOf(fc featureConfig, touched map[int]bool) *weights {
+	dim := n.Emb.Dim
+	w := &weights{
+		features: fc,
+		dim:      dim,
+		hidden:   n.B1.Shape()[0],
+		emb:      make([]float32, fc.Buckets*dim),
+		w1:       append([]float32(nil), n.W1.Data().F32()...),
+		b1:       append([]float32(nil), n.B1.Data().F32()...),
+		w2:       append([]float32(nil), n.W2.Data().F32()...),
+		b2:       append([]float32(nil), n.B2.Data().F32()...),
+	}
+	for id := range touched {
+		copy(w.emb[id*dim:(id+1)*dim], n.Emb.Weights[id].Data().F32())
+	}
+	return w
+}

@@ -1,0 +1,218 @@
+package triage
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// The weights file, version 1: gzip around little-endian binary
+//
+//	magic    [8]byte  "LBTRIAGE"
+//	version  uint32   1
+//	buckets, minNgram, maxNgram, dim, hidden, labels  uint32
+//	threshold float64
+//	w1 (hidden×dim), b1 (hidden), w2 (labels×hidden), b2 (labels)  float32
+//	rows     uint32   embedding rows that follow (the others are zero)
+//	rows × { bucket uint32; dim × float16 }
+//
+// Feature vectors are stored as IEEE half floats (round to nearest even),
+// which halves the file; training writes, then reads back, and scores the
+// read-back model, so every recorded figure is the figure of the file.
+const (
+	fileMagic   = "LBTRIAGE"
+	fileVersion = 1
+)
+
+// WriteTo writes the classifier's weights and threshold in the format
+// above.
+func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	zw, err := gzip.NewWriterLevel(cw, gzip.BestCompression)
+	if err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriter(zw)
+	m := c.w
+	put := func(v any) {
+		if err == nil {
+			err = binary.Write(bw, binary.LittleEndian, v)
+		}
+	}
+	put([]byte(fileMagic))
+	put(uint32(fileVersion))
+	for _, v := range []int{m.features.Buckets, m.features.MinNgram, m.features.MaxNgram, m.dim, m.hidden, int(numLabels)} {
+		put(uint32(v))
+	}
+	put(c.threshold)
+	put(m.w1)
+	put(m.b1)
+	put(m.w2)
+	put(m.b2)
+	var rows []uint32
+	for b := 0; b < m.features.Buckets; b++ {
+		for _, v := range m.emb[b*m.dim : (b+1)*m.dim] {
+			if v != 0 {
+				rows = append(rows, uint32(b))
+				break
+			}
+		}
+	}
+	put(uint32(len(rows)))
+	half := make([]uint16, m.dim)
+	for _, b := range rows {
+		put(b)
+		for i, v := range m.emb[int(b)*m.dim : (int(b)+1)*m.dim] {
+			half[i] = toHalf(v)
+		}
+		put(half)
+	}
+	if err != nil {
+		return cw.n, fmt.Errorf("write triage weights: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, fmt.Errorf("write triage weights: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return cw.n, fmt.Errorf("write triage weights: %w", err)
+	}
+	return cw.n, nil
+}
+
+// Load reads a classifier written by WriteTo.
+func Load(r io.Reader) (*Classifier, error) {
+	w, threshold, err := readWeights(r)
+	if err != nil {
+		return nil, fmt.Errorf("read triage weights: %w", err)
+	}
+	return newClassifier(w, threshold)
+}
+
+func readWeights(r io.Reader) (*weights, float64, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	br := bufio.NewReader(zr)
+	get := func(v any) {
+		if err == nil {
+			err = binary.Read(br, binary.LittleEndian, v)
+		}
+	}
+	magic := make([]byte, len(fileMagic))
+	get(magic)
+	var version uint32
+	get(&version)
+	if err != nil {
+		return nil, 0, err
+	}
+	if string(magic) != fileMagic {
+		return nil, 0, errors.New("not a triage weights file")
+	}
+	if version != fileVersion {
+		return nil, 0, fmt.Errorf("weights file version %d, this build reads %d", version, fileVersion)
+	}
+	var hdr [6]uint32
+	get(&hdr)
+	var threshold float64
+	get(&threshold)
+	if err != nil {
+		return nil, 0, err
+	}
+	buckets, dim, hidden := int(hdr[0]), int(hdr[3]), int(hdr[4])
+	if int(hdr[5]) != int(numLabels) {
+		return nil, 0, fmt.Errorf("weights have %d labels, this build has %d", hdr[5], numLabels)
+	}
+	if buckets <= 0 || buckets&(buckets-1) != 0 || buckets > 1<<22 || dim <= 0 || dim > 1024 || hidden <= 0 || hidden > 1024 {
+		return nil, 0, fmt.Errorf("implausible shape: %d buckets, dim %d, hidden %d", buckets, dim, hidden)
+	}
+	w := &weights{
+		features: featureConfig{Buckets: buckets, MinNgram: int(hdr[1]), MaxNgram: int(hdr[2])},
+		dim:      dim,
+		hidden:   hidden,
+		emb:      make([]float32, buckets*dim),
+		w1:       make([]float32, hidden*dim),
+		b1:       make([]float32, hidden),
+		w2:       make([]float32, int(numLabels)*hidden),
+		b2:       make([]float32, numLabels),
+	}
+	get(w.w1)
+	get(w.b1)
+	get(w.w2)
+	get(w.b2)
+	var rows uint32
+	get(&rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	if int(rows) > buckets {
+		return nil, 0, fmt.Errorf("%d rows for %d buckets", rows, buckets)
+	}
+	half := make([]uint16, dim)
+	for range rows {
+		var b uint32
+		get(&b)
+		get(half)
+		if err != nil {
+			return nil, 0, err
+		}
+		if int(b) >= buckets {
+			return nil, 0, fmt.Errorf("row %d out of range", b)
+		}
+		for i, h := range half {
+			w.emb[int(b)*dim+i] = fromHalf(h)
+		}
+	}
+	return w, threshold, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// toHalf converts f to an IEEE 754 half float, rounding to nearest even.
+// Feature vector values are small, so overflow and subnormals are handled
+// simply: overflow saturates to infinity, tiny values go to zero.
+func toHalf(f float32) uint16 {
+	b := math.Float32bits(f)
+	sign := uint16(b>>16) & 0x8000
+	exp := int((b>>23)&0xff) - 127 + 15
+	mant := b & 0x7fffff
+	switch {
+	case exp >= 31:
+		return sign | 0x7c00
+	case exp <= 0:
+		return sign
+	}
+	h := uint32(exp)<<10 | mant>>13
+	rest := mant & 0x1fff
+	if rest > 0x1000 || (rest == 0x1000 && h&1 == 1) {
+		h++ // may carry into the exponent, which is still correct
+	}
+	return sign | uint16(h)
+}
+
+// fromHalf converts an IEEE 754 half float written by toHalf.
+func fromHalf(h uint16) float32 {
+	sign := uint32(h&0x8000) << 16
+	exp := uint32(h>>10) & 0x1f
+	mant := uint32(h & 0x3ff)
+	switch exp {
+	case 0:
+		return math.Float32frombits(sign) // toHalf writes no subnormals
+	case 31:
+		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
+	}
+	return math.Float32frombits(sign | (exp-15+127)<<23 | mant<<13)
+}

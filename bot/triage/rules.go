@@ -1,0 +1,153 @@
+package triage
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// RuleMatch is a lexicon phrase found in a message.
+type RuleMatch struct {
+	Category Category
+	Phrase   string // the words that matched, in normalised form
+	Pattern  string // the lexicon pattern they matched
+}
+
+// rule is one expansion of a lexicon pattern: a fixed run of word
+// skeletons, "$" standing for the end of the message.
+type rule struct {
+	entry int
+	words []string
+}
+
+// ruleSet indexes every expansion of the lexicon by its first word.
+type ruleSet struct {
+	entries []Entry
+	byFirst map[string][]rule
+}
+
+// maxExpansions bounds how many word runs one pattern may expand to, so a
+// careless pattern fails loudly instead of slowing every message down.
+const maxExpansions = 512
+
+// newRuleSet expands the patterns of entries.
+func newRuleSet(entries []Entry) (*ruleSet, error) {
+	rs := &ruleSet{entries: entries, byFirst: map[string][]rule{}}
+	for i, e := range entries {
+		runs, err := expandPattern(e.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("lexicon pattern %q: %w", e.Pattern, err)
+		}
+		for _, words := range runs {
+			rs.byFirst[words[0]] = append(rs.byFirst[words[0]], rule{entry: i, words: words})
+		}
+	}
+	return rs, nil
+}
+
+// expandPattern turns "a|b [c] d" into every word run it stands for, each
+// word as a skeleton; "_" joins words into one alternative ("a_load_of").
+func expandPattern(pattern string) ([][]string, error) {
+	runs := [][]string{nil}
+	for _, tok := range strings.Fields(pattern) {
+		optional := strings.HasPrefix(tok, "[") && strings.HasSuffix(tok, "]")
+		tok = strings.TrimSuffix(strings.TrimPrefix(tok, "["), "]")
+		alts := strings.Split(tok, "|")
+		var next [][]string
+		for _, run := range runs {
+			if optional {
+				next = append(next, run)
+			}
+			for _, a := range alts {
+				if a == "" {
+					return nil, fmt.Errorf("empty alternative")
+				}
+				grown := append([]string(nil), run...)
+				for _, w := range strings.Split(a, "_") {
+					grown = append(grown, skeleton(w))
+				}
+				next = append(next, grown)
+			}
+		}
+		runs = next
+		if len(runs) > maxExpansions {
+			return nil, fmt.Errorf("more than %d expansions", maxExpansions)
+		}
+	}
+	var out [][]string
+	for _, run := range runs {
+		if len(run) > 0 && run[0] == "^" {
+			run = run[1:]
+			if len(run) > 0 {
+				run[0] = "^" + run[0]
+			}
+		}
+		if len(run) == 0 || run[0] == "$" || slices.Contains(run[1:], "^") {
+			return nil, fmt.Errorf("a run must start with a word, and ^ may only start it")
+		}
+		out = append(out, run)
+	}
+	return out, nil
+}
+
+// match returns the first lexicon phrase found in the normalised words of a
+// message, reading left to right, and whether there was one. Matches in
+// the past ("used to" within three words before, "had" right before) are
+// skipped.
+func (rs *ruleSet) match(words []string) (RuleMatch, bool) {
+	sk := make([]string, len(words))
+	for i, w := range words {
+		sk[i] = skeleton(w)
+	}
+	for i := range sk {
+		candidates := rs.byFirst[sk[i]]
+		if i == 0 {
+			candidates = append(rs.byFirst["^"+sk[i]], candidates...)
+		}
+		for _, r := range candidates {
+			n, ok := matchAt(sk, i, r.words)
+			if !ok || inPast(sk, i) {
+				continue
+			}
+			e := rs.entries[r.entry]
+			return RuleMatch{Category: e.Category, Phrase: strings.Join(words[i:i+n], " "), Pattern: e.Pattern}, true
+		}
+	}
+	return RuleMatch{}, false
+}
+
+// matchAt reports whether run matches sk from position i, and how many
+// words of the message it covered.
+func matchAt(sk []string, i int, run []string) (int, bool) {
+	n := 0
+	for j, w := range run {
+		if j == 0 {
+			w = strings.TrimPrefix(w, "^")
+		}
+		if w == "$" {
+			if i+n != len(sk) {
+				return 0, false
+			}
+			continue
+		}
+		if i+n >= len(sk) || sk[i+n] != w {
+			return 0, false
+		}
+		n++
+	}
+	return n, true
+}
+
+// inPast reports whether the words before position i put a match in the
+// past: "used to" within the three words before it, or "had" right before.
+func inPast(sk []string, i int) bool {
+	if i > 0 && sk[i-1] == "had" {
+		return true
+	}
+	for j := max(0, i-4); j+1 < i; j++ {
+		if sk[j] == "used" && sk[j+1] == "to" {
+			return true
+		}
+	}
+	return false
+}

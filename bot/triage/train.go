@@ -1,0 +1,185 @@
+package triage
+
+import (
+	"fmt"
+	"math"
+	mrand "math/rand/v2"
+	"slices"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+	"github.com/nlpodyssey/spago/nn"
+	"github.com/nlpodyssey/spago/optimizers/adam"
+)
+
+// TrainConfig holds the hyperparameters of training. DefaultTrainConfig is
+// what the embedded weights were trained with.
+type TrainConfig struct {
+	Buckets    int     // hash buckets, a power of two
+	MinNgram   int     // shortest character n-gram
+	MaxNgram   int     // longest character n-gram
+	Dim        int     // size of a feature vector
+	Hidden     int     // size of the hidden layer
+	Epochs     int     // passes over the training set
+	Batch      int     // examples per Adam step
+	StepSize   float64 // Adam's step size
+	RiskWeight float64 // loss weight of risk examples (others weigh 1)
+	Dropout    float64 // chance of leaving out each feature of an example in training
+	Decay      float64 // AdamW weight decay (0: plain Adam)
+	Seed       uint64  // seeds the initial weights and the example order
+}
+
+// DefaultTrainConfig returns the configuration of the embedded model.
+func DefaultTrainConfig() TrainConfig {
+	return TrainConfig{
+		Buckets:    1 << 15,
+		MinNgram:   3,
+		MaxNgram:   4,
+		Dim:        32,
+		Hidden:     32,
+		Epochs:     8,
+		Batch:      8,
+		StepSize:   0.01,
+		RiskWeight: 1,
+		Dropout:    0.5,
+		Seed:       20261123,
+	}
+}
+
+func (c TrainConfig) features() featureConfig {
+	return featureConfig{Buckets: c.Buckets, MinNgram: c.MinNgram, MaxNgram: c.MaxNgram}
+}
+
+func (c TrainConfig) validate() error {
+	if c.Buckets <= 0 || c.Buckets&(c.Buckets-1) != 0 {
+		return fmt.Errorf("buckets %d is not a power of two", c.Buckets)
+	}
+	if c.MinNgram < 0 || c.MaxNgram < c.MinNgram || (c.MinNgram == 0 && c.MaxNgram != 0) {
+		return fmt.Errorf("bad n-gram range %d..%d", c.MinNgram, c.MaxNgram)
+	}
+	if c.Dim < 1 || c.Hidden < 1 || c.Epochs < 1 || c.Batch < 1 || c.StepSize <= 0 {
+		return fmt.Errorf("dim, hidden, epochs, batch and step size must be positive")
+	}
+	return nil
+}
+
+// trainNetwork trains a spago network on examples with Adam and returns its
+// weights. Runs are deterministic: the same examples and configuration give
+// the same weights, bit for bit. Each example's feature ids are distinct, so
+// every parameter receives at most one gradient per example and the order
+// in which spago's backward goroutines finish cannot change a sum; examples
+// are processed one after another in an order drawn from the seed. For the
+// same reason the loss is not built as a spago graph: in
+// losses.CrossEntropy the logits feed three nodes whose gradients arrive
+// in any order, and float addition is not associative. Its gradient,
+// softmax minus the one-hot label, is set on the logits node and spago
+// back-propagates from there.
+func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if len(examples) == 0 {
+		return nil, fmt.Errorf("no training examples")
+	}
+	fc := cfg.features()
+	ids := make([][]int, len(examples))
+	touched := map[int]bool{}
+	for i, e := range examples {
+		ids[i] = fc.featureIDs(normaliseTokens(e.Text), nil)
+		for _, id := range ids[i] {
+			touched[id] = true
+		}
+	}
+
+	net := newNetwork(cfg.Buckets, cfg.Dim, cfg.Hidden, cfg.Seed)
+	strategy := adam.New(adam.NewAdamWConfig(cfg.StepSize, 0.9, 0.999, 1e-8, cfg.Decay))
+	dense := []*nn.Param{net.W1, net.B1, net.W2, net.B2}
+	order := make([]int, len(examples))
+	for i := range order {
+		order[i] = i
+	}
+	shuffle := mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+
+	var kept []int
+	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for start := 0; start < len(order); start += cfg.Batch {
+			batch := order[start:min(start+cfg.Batch, len(order))]
+			var rows []int
+			for _, i := range batch {
+				kept = dropFeatures(ids[i], cfg.Dropout, shuffle, kept)
+				logits := net.logits(kept)
+				weight := 1.0
+				if examples[i].Label == Risk {
+					weight = cfg.RiskWeight
+				}
+				logits.AccGrad(crossEntropyGrad(logits.Value().(mat.Matrix).Data().F64(), examples[i].Label, weight))
+				if err := ag.Backward(logits); err != nil {
+					return nil, fmt.Errorf("backward: %w", err)
+				}
+				rows = append(rows, kept...)
+			}
+			slices.Sort(rows)
+			params := append([]*nn.Param(nil), dense...)
+			for _, id := range slices.Compact(rows) {
+				params = append(params, net.Emb.Weights[id])
+			}
+			// spago's optimizers.Optimizer.Optimize (v1.1.0) returns before
+			// its per-parameter goroutines finish, so the next batch would
+			// race with the update. Step each parameter with spago's Adam
+			// here instead, one after another.
+			for _, p := range params {
+				if !p.HasGrad() {
+					continue
+				}
+				if err := strategy.OptimizeParams(p); err != nil {
+					return nil, fmt.Errorf("adam step: %w", err)
+				}
+			}
+			strategy.IncExample()
+			net.Emb.ZeroGrad()
+		}
+	}
+	return net.weightsOf(fc, touched), nil
+}
+
+// dropFeatures returns ids with each left out with chance p, keeping at
+// least one, drawn from r (so training stays deterministic). Leaving
+// features out keeps the model from leaning on one word of a short message.
+func dropFeatures(ids []int, p float64, r *mrand.Rand, kept []int) []int {
+	kept = kept[:0]
+	if p <= 0 {
+		return append(kept, ids...)
+	}
+	for _, id := range ids {
+		if r.Float64() >= p {
+			kept = append(kept, id)
+		}
+	}
+	if len(kept) == 0 {
+		kept = append(kept, ids[r.IntN(len(ids))])
+	}
+	return kept
+}
+
+// crossEntropyGrad returns the gradient of the weighted softmax
+// cross-entropy loss with respect to the logits: weight·(softmax − onehot).
+func crossEntropyGrad(logits []float64, gold Label, weight float64) mat.Matrix {
+	top := math.Inf(-1)
+	for _, v := range logits {
+		top = max(top, v)
+	}
+	g := make([]float32, len(logits))
+	var sum float64
+	for _, v := range logits {
+		sum += math.Exp(v - top)
+	}
+	for k, v := range logits {
+		p := math.Exp(v-top) / sum
+		if Label(k) == gold {
+			p--
+		}
+		g[k] = float32(weight * p)
+	}
+	return mat.NewDense[float32](mat.WithBacking(g))
+}
