@@ -1,23 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// runLinkbot runs the binary's entry point with args and returns the exit
-// code and what it printed.
-func runLinkbot(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errOut})
-	return code, out.String(), errOut.String()
-}
 
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()

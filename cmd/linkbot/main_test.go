@@ -36,17 +36,17 @@ func linkbot(t *testing.T, dir string, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// runCommand runs the command line in-process and returns the exit code
-// and what it wrote.
-func runCommand(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// runLinkbot runs the command line in-process with stdin as standard
+// input and returns the exit code and what it wrote.
+func runLinkbot(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, stdio{in: strings.NewReader(""), out: &out, err: &errOut})
+	code = run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errOut})
 	return code, out.String(), errOut.String()
 }
 
 func TestHelpListsEveryCommand(t *testing.T) {
-	code, out, _ := runCommand(t, "help")
+	code, out, _ := runLinkbot(t, "", "help")
 	if code != 0 {
 		t.Fatalf("help exited %d", code)
 	}
@@ -59,7 +59,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 
 func TestEveryCommandHasHelp(t *testing.T) {
 	for _, name := range commandOrder {
-		code, out, errOut := runCommand(t, name, "--help")
+		code, out, errOut := runLinkbot(t, "", name, "--help")
 		if code != 0 || !strings.Contains(out+errOut, "Usage: linkbot "+name) {
 			t.Errorf("linkbot %s --help: exit %d, output:\n%s%s", name, code, out, errOut)
 		}
@@ -67,7 +67,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 }
 
 func TestUnknownCommandSaysSoAndExits2(t *testing.T) {
-	code, _, errOut := runCommand(t, "serv")
+	code, _, errOut := runLinkbot(t, "", "serv")
 	if code != 2 || !strings.Contains(errOut, `unknown command "serv"`) {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
@@ -75,7 +75,7 @@ func TestUnknownCommandSaysSoAndExits2(t *testing.T) {
 
 func TestServeWithUnreachableDatabaseExitsWithOneClearLine(t *testing.T) {
 	t.Setenv("LINKBOT_DATABASE_URL", "postgres://nobody:hunter2@127.0.0.1:1/x")
-	code, out, errOut := runCommand(t, "serve", "--listen", "127.0.0.1:0")
+	code, out, errOut := runLinkbot(t, "", "serve", "--listen", "127.0.0.1:0")
 	if code == 0 {
 		t.Fatal("serve exited 0 with an unreachable database")
 	}
@@ -95,7 +95,7 @@ func TestServeWithUnreachableDatabaseExitsWithOneClearLine(t *testing.T) {
 
 func TestServeWithoutDatabaseSaysWhatToSet(t *testing.T) {
 	t.Setenv("LINKBOT_DATABASE_URL", "")
-	code, _, errOut := runCommand(t, "serve")
+	code, _, errOut := runLinkbot(t, "", "serve")
 	if code != 2 || !strings.Contains(errOut, "LINKBOT_DATABASE_URL") || !strings.Contains(errOut, "linkbot demo") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}

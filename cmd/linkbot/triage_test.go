@@ -2,21 +2,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func runLinkbot(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, stdio{in: strings.NewReader(stdin), out: &out, err: &errOut})
-	return code, out.String(), errOut.String()
-}
 
 func TestTriageClassifyWritesOneJSONObjectPerMessage(t *testing.T) {
 	in := "I've been stockpiling my meds\ncan we move Thursday to next week?\nI'd kill for a biscuit\n\n"
