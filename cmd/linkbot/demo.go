@@ -37,6 +37,8 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	reg := newRegistry()
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
 		fmt.Fprintf(io.out, "Linkbot demo is running at %s\n", browserURL(addr))
+		fmt.Fprintf(io.out, "Sign in as %s / %s (scheme admin) or %s / %s (link worker).\n",
+			demoWorkers[0].email, demoWorkers[0].password, demoWorkers[1].email, demoWorkers[1].password)
 		fmt.Fprintf(io.out, "Its data is kept in %s; delete that file to start afresh. Press Ctrl-C to stop.\n", cfg.databaseURL)
 	})
 }
