@@ -1,0 +1,327 @@
+package inbox_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+// world is a scheme with an admin, two link workers and a person each.
+type world struct {
+	db          *store.DB
+	srv         *httptest.Server
+	scheme      store.Scheme
+	admin       store.LinkWorker
+	tom, sara   store.LinkWorker
+	tomsPerson  store.Person
+	sarasPerson store.Person
+}
+
+const password = "correct horse battery"
+
+func newWorld(t *testing.T, db *store.DB) *world {
+	t.Helper()
+	hash, err := inbox.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{db: db}
+	w.scheme = storetest.Scheme(t, db)
+	withPassword := func(role store.Role) func(*store.LinkWorker) {
+		return func(lw *store.LinkWorker) { lw.PasswordHash, lw.Role = &hash, role }
+	}
+	w.admin = storetest.LinkWorker(t, db, w.scheme.ID, withPassword(store.RoleSchemeAdmin))
+	w.tom = storetest.LinkWorker(t, db, w.scheme.ID, withPassword(store.RoleLinkWorker))
+	w.sara = storetest.LinkWorker(t, db, w.scheme.ID, withPassword(store.RoleLinkWorker))
+	w.tomsPerson = storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.tom.ID, "Margaret Ellis" })
+	w.sarasPerson = storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.sara.ID, "Dev Patel" })
+	w.srv = httptest.NewServer(inbox.New(inbox.Config{DB: db, InsecureCookies: true}))
+	t.Cleanup(w.srv.Close)
+	return w
+}
+
+// browser is a signed-in session: cookies and the page's CSRF token.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	csrf string
+}
+
+func (w *world) signIn(t *testing.T, lw store.LinkWorker) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, base: w.srv.URL, c: &http.Client{Jar: jar}}
+	status, body := b.post("/login", url.Values{"email": {*lw.Email}, "password": {password}})
+	if status != http.StatusOK || !strings.Contains(body, lw.Name) {
+		t.Fatalf("sign in as %s: %d\n%s", lw.Name, status, body)
+	}
+	b.csrf = csrfIn(body)
+	return b
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func csrfIn(body string) string {
+	if m := csrfField.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func (b *browser) post(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	if b.csrf != "" && form.Get("csrf") == "" {
+		form.Set("csrf", b.csrf)
+	}
+	resp, err := b.c.PostForm(b.base+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestSignIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		t.Run("OK", func(t *testing.T) { w.signIn(t, w.tom) })
+		t.Run("WrongPasswordIsRefused", func(t *testing.T) {
+			b := &browser{t: t, base: w.srv.URL, c: http.DefaultClient}
+			status, body := b.post("/login", url.Values{"email": {*w.sara.Email}, "password": {"guess"}})
+			if status != http.StatusUnauthorized || !strings.Contains(body, "do not match") {
+				t.Fatalf("got %d\n%s", status, body)
+			}
+		})
+		t.Run("TooManyAttemptsAreRateLimited", func(t *testing.T) {
+			b := &browser{t: t, base: w.srv.URL, c: http.DefaultClient}
+			for range 5 {
+				b.post("/login", url.Values{"email": {*w.admin.Email}, "password": {"guess"}})
+			}
+			status, body := b.post("/login", url.Values{"email": {*w.admin.Email}, "password": {password}})
+			if status != http.StatusTooManyRequests || !strings.Contains(body, "Too many sign-in attempts") {
+				t.Fatalf("the right password after 5 failures: got %d, want 429", status)
+			}
+		})
+		t.Run("SignedOutIsSentToSignIn", func(t *testing.T) {
+			resp, err := http.Get(w.srv.URL + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.Request.URL.Path != "/login" {
+				t.Fatalf("ended at %s, want /login", resp.Request.URL.Path)
+			}
+		})
+	})
+}
+
+func TestFormsWithoutTheSessionTokenAreRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		b := w.signIn(t, w.tom)
+		status, _ := b.post(personPath(w.tomsPerson, "/reply"), url.Values{"csrf": {"forged"}, "body": {"hello"}})
+		if status != http.StatusForbidden {
+			t.Fatalf("reply with a forged token: got %d, want 403", status)
+		}
+		assertOutboxEmpty(t, db, w.tomsPerson)
+	})
+}
+
+func TestUrgentEscalationTopsTheCaseload(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		quiet := storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.tom.ID, "Aaron Able" })
+		_ = quiet
+		m := storetest.Inbound(t, db, w.tomsPerson, func(m *store.Message) { m.Body = "I can't go on" })
+		e := store.Escalation{SchemeID: w.scheme.ID, PersonID: w.tomsPerson.ID, LinkWorkerID: &w.tom.ID, MessageID: &m.ID,
+			Reason: store.ReasonRisk, Urgency: store.Urgent}
+		if err := db.CreateEscalation(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+		b := w.signIn(t, w.tom)
+		_, rows := b.get("/caseload/rows")
+		first := strings.Index(rows, "Margaret Ellis")
+		other := strings.Index(rows, "Aaron Able")
+		if first < 0 || other < 0 || first > other {
+			t.Fatalf("Margaret (urgent) should come before Aaron (nothing waiting):\n%s", rows)
+		}
+		if !strings.Contains(rows, "1 urgent") || !strings.Contains(rows, "1 unread") {
+			t.Fatalf("the row should say 1 urgent and 1 unread:\n%s", rows)
+		}
+		if strings.Contains(rows, "Dev Patel") {
+			t.Fatalf("Tom's caseload shows Sara's person:\n%s", rows)
+		}
+	})
+}
+
+func TestReplyGoesToTheOutboxSignedByTheLinkWorker(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		b := w.signIn(t, w.tom)
+		status, body := b.post(personPath(w.tomsPerson, "/reply"), url.Values{"body": {"I'll ring you at 3, Margaret."}})
+		if status != http.StatusOK {
+			t.Fatalf("reply: %d\n%s", status, body)
+		}
+		thread, err := db.ListThread(context.Background(), w.tomsPerson.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(thread) != 1 {
+			t.Fatalf("thread has %d messages, want 1", len(thread))
+		}
+		m := thread[0]
+		first := strings.Fields(w.tom.Name)[0]
+		if m.Kind != store.MessageFromLinkWorker || m.Status != store.StatusQueued || m.AuthorID == nil || *m.AuthorID != w.tom.ID ||
+			m.Address != *w.tomsPerson.Phone || m.Channel != store.ChannelSMS || !strings.HasSuffix(m.Body, "– "+first) {
+			t.Fatalf("outbox row: %+v", m)
+		}
+		if !strings.Contains(body, "ring you at 3") {
+			t.Fatalf("the person page does not show the reply")
+		}
+	})
+}
+
+func TestNoReplyAfterStop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		p := w.tomsPerson
+		now := p.CreatedAt
+		p.OptedOutAt = &now
+		if err := db.InTx(context.Background(), func(tx *store.Tx) error { return tx.UpdatePerson(context.Background(), p) }); err != nil {
+			t.Fatal(err)
+		}
+		b := w.signIn(t, w.tom)
+		status, body := b.post(personPath(p, "/reply"), url.Values{"body": {"hello"}})
+		if status != http.StatusBadRequest || !strings.Contains(body, "STOP") {
+			t.Fatalf("reply after STOP: %d %s", status, body)
+		}
+		assertOutboxEmpty(t, db, p)
+	})
+}
+
+func TestAcknowledgeAndResolveAnEscalation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		e := store.Escalation{SchemeID: w.scheme.ID, PersonID: w.tomsPerson.ID, LinkWorkerID: &w.tom.ID, Reason: store.ReasonWantsContact, Urgency: store.Soon}
+		if err := db.CreateEscalation(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+		b := w.signIn(t, w.tom)
+		if status, _ := b.post(personPath(w.tomsPerson, "/escalations/"+itoa(e.ID)+"/acknowledge"), url.Values{}); status != http.StatusOK {
+			t.Fatalf("acknowledge: %d", status)
+		}
+		got, _ := db.GetEscalation(ctx, e.ID)
+		if got.AcknowledgedBy == nil || *got.AcknowledgedBy != w.tom.ID || got.ResolvedAt != nil {
+			t.Fatalf("after acknowledging: %+v", got)
+		}
+		b.post(personPath(w.tomsPerson, "/escalations/"+itoa(e.ID)+"/resolve"), url.Values{})
+		got, _ = db.GetEscalation(ctx, e.ID)
+		if got.ResolvedAt == nil {
+			t.Fatalf("not resolved: %+v", got)
+		}
+		if _, rows := b.get("/caseload/rows"); strings.Contains(rows, "today") {
+			t.Fatalf("a resolved escalation still shows:\n%s", rows)
+		}
+		t.Run("AnotherPersonsEscalationIs404", func(t *testing.T) {
+			status, _ := b.post("/people/"+itoa(w.sarasPerson.ID)+"/escalations/"+itoa(e.ID)+"/acknowledge", url.Values{})
+			if status != http.StatusNotFound {
+				t.Fatalf("got %d, want 404", status)
+			}
+		})
+	})
+}
+
+func TestWhoSeesWhom(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		other := storetest.Person(t, db) // another scheme
+		tom := w.signIn(t, w.tom)
+		admin := w.signIn(t, w.admin)
+		cases := []struct {
+			name   string
+			b      *browser
+			person store.Person
+			want   int
+		}{
+			{"LinkWorkerSeesOwnPerson", tom, w.tomsPerson, 200},
+			{"LinkWorkerGets404ForColleaguesPerson", tom, w.sarasPerson, 404},
+			{"LinkWorkerGets404ForAnotherScheme", tom, other, 404},
+			{"AdminSeesTheScheme", admin, w.sarasPerson, 200},
+			{"AdminGets404ForAnotherScheme", admin, other, 404},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				if status, _ := c.b.get(personPath(c.person, "")); status != c.want {
+					t.Fatalf("got %d, want %d", status, c.want)
+				}
+			})
+		}
+		t.Run("LinkWorkerCannotReplyToColleaguesPerson", func(t *testing.T) {
+			if status, _ := tom.post(personPath(w.sarasPerson, "/reply"), url.Values{"body": {"hi"}}); status != 404 {
+				t.Fatalf("got %d, want 404", status)
+			}
+			assertOutboxEmpty(t, db, w.sarasPerson)
+		})
+		t.Run("LinkWorkerGets404ForAdminPages", func(t *testing.T) {
+			if status, _ := tom.get("/admin/workers"); status != 404 {
+				t.Fatalf("got %d, want 404", status)
+			}
+		})
+	})
+}
+
+func TestBrokenDialogueShowsLineNumberedErrors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		b := w.signIn(t, w.admin)
+		broken := "key: broken\nname: Broken\nsteps:\n  - id: ask\n    sned: hello\n"
+		status, body := b.post("/admin/dialogues/check", url.Values{"filename": {"broken.yaml"}, "source": {broken}})
+		if status != http.StatusUnprocessableEntity || !regexp.MustCompile(`broken\.yaml:\d+:\d+: `).MatchString(body) {
+			t.Fatalf("got %d, want 422 with file:line:col:\n%s", status, body)
+		}
+		list, _ := db.ListDialogues(context.Background(), w.scheme.ID)
+		if len(list) != 0 {
+			t.Fatalf("a broken dialogue was saved")
+		}
+	})
+}
+
+func personPath(p store.Person, rest string) string { return "/people/" + itoa(p.ID) + rest }
+
+func assertOutboxEmpty(t *testing.T, db *store.DB, p store.Person) {
+	t.Helper()
+	thread, err := db.ListThread(context.Background(), p.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range thread {
+		if m.Direction == store.Outbound {
+			t.Fatalf("a message was queued: %+v", m)
+		}
+	}
+}
