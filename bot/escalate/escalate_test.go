@@ -56,7 +56,9 @@ func newScene(t *testing.T, db *store.DB, at time.Time, hours map[string]string)
 			w.WorkingHours, _ = json.Marshal(hours)
 		}
 	})
-	s.person = storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = s.scheme.ID, &s.worker.ID, "Margaret Ellis" })
+	s.person = storetest.Person(t, db, func(p *store.Person) {
+		p.SchemeID, p.LinkWorkerID, p.Name = s.scheme.ID, &s.worker.ID, "Margaret Ellis"
+	})
 	s.loop = &escalate.Loop{DB: db, InboxURL: "https://linkbot.example", Now: c.Now}
 	return s
 }
