@@ -299,14 +299,36 @@ func TestBrokenDialogueShowsLineNumberedErrors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		b := w.signIn(t, w.admin)
-		broken := "key: broken\nname: Broken\nsteps:\n  - id: ask\n    sned: hello\n"
-		status, body := b.post("/admin/dialogues/check", url.Values{"filename": {"broken.yaml"}, "source": {broken}})
-		if status != http.StatusUnprocessableEntity || !regexp.MustCompile(`broken\.yaml:\d+:\d+: `).MatchString(body) {
+		broken := strings.Replace(ons4Source(t), "goto: low-satisfaction", "goot: low-satisfaction", 1)
+		line := strings.Count(broken[:strings.Index(broken, "goot:")], "\n") + 1
+		status, body := b.post("/admin/dialogues/check", url.Values{"filename": {"ons4.yaml"}, "source": {broken}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "ons4.yaml:"+itoa(int64(line))+":") {
 			t.Fatalf("got %d, want 422 with file:line:col:\n%s", status, body)
 		}
 		list, _ := db.ListDialogues(context.Background(), w.scheme.ID)
 		if len(list) != 0 {
 			t.Fatalf("a broken dialogue was saved")
+		}
+	})
+}
+
+func TestValidDialogueIsPreviewedAndPublished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		b := w.signIn(t, w.admin)
+		source := ons4Source(t)
+		status, body := b.post("/admin/dialogues/check", url.Values{"filename": {"ons4.yaml"}, "source": {source}, "replies": {"3\n5"}})
+		if status != http.StatusOK || !strings.Contains(body, `id="preview"`) || !strings.Contains(body, "how satisfied are you") {
+			t.Fatalf("preview: %d\n%s", status, body)
+		}
+		for range 2 {
+			if status, body := b.post("/admin/dialogues/publish", url.Values{"filename": {"ons4.yaml"}, "source": {source}}); status != http.StatusOK {
+				t.Fatalf("publish: %d\n%s", status, body)
+			}
+		}
+		d, err := db.GetPublishedDialogue(context.Background(), w.scheme.ID, "ons4")
+		if err != nil || d.Version != 2 || d.Source != source {
+			t.Fatalf("published: v%d %v", d.Version, err)
 		}
 	})
 }
