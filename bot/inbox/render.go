@@ -121,6 +121,9 @@ func (a *app) renderBlock(w http.ResponseWriter, r *http.Request, status int, pa
 
 // serverError logs err (never message text) and answers 500.
 func (a *app) serverError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if r.Context().Err() != nil {
+		return // the browser went away; nobody reads the answer
+	}
 	a.Logger.Error("inbox: "+what, "route", r.Pattern, "err", err)
 	http.Error(w, "Something went wrong on our side. Please try again; if it keeps happening, tell your scheme admin.", http.StatusInternalServerError)
 }
