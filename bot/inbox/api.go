@@ -200,7 +200,7 @@ func readAPIPerson(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person)
 	}
 	if in.Phone != "" {
 		num, err := phonenumbers.Parse(in.Phone, "GB")
-		if err != nil || !phonenumbers.IsValidNumber(num) {
+		if err != nil || !phonenumbers.IsPossibleNumber(num) {
 			return &fieldError{"phone", "is not a valid phone number; write it as +447700900123 or 07700 900123"}
 		}
 		e := phonenumbers.Format(num, phonenumbers.E164)
