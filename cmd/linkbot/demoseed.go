@@ -269,10 +269,6 @@ func (s *demoSeed) recordTurn(ctx context.Context, tx *store.Tx, p store.Person,
 			return err
 		}
 		return later.ResolveEscalation(ctx, e.ID)
-	case t.Answer != nil && !t.Answer.Value.None() && *lastIn != nil:
-		a := store.Answer{PersonID: p.ID, RunID: run.ID, MessageID: *lastIn, QuestionKey: t.Answer.Measure,
-			MeasureKey: ptr(t.Answer.Measure), Value: ptr(answerNumber(t.Answer.Value)), Words: t.Text}
-		return tx.CreateAnswer(ctx, &a)
 	case t.Text != "":
 		m := s.message(p, t.From == "person", t.Text, tx.Now())
 		if err := tx.ImportMessage(ctx, &m); err != nil {
@@ -281,6 +277,13 @@ func (s *demoSeed) recordTurn(ctx context.Context, tx *store.Tx, p store.Person,
 		if m.Direction == store.Inbound {
 			*lastIn = &m.ID
 		}
+	}
+	// A person's reply carries its answer in the same turn: record it
+	// against that message.
+	if t.Answer != nil && !t.Answer.Value.None() && *lastIn != nil {
+		a := store.Answer{PersonID: p.ID, RunID: run.ID, MessageID: *lastIn, QuestionKey: t.Answer.Measure,
+			MeasureKey: ptr(t.Answer.Measure), Value: ptr(answerNumber(t.Answer.Value)), Words: t.Text}
+		return tx.CreateAnswer(ctx, &a)
 	}
 	return nil
 }

@@ -2,6 +2,9 @@
 // content replaced by what URL returns, every data-interval milliseconds
 // (default 1000). No library, nothing fetched from elsewhere.
 (function () {
+  // A thread shows its latest messages first in view.
+  function toBottom(el) { if (el.classList.contains("thread")) { el.scrollTop = el.scrollHeight; } }
+  document.querySelectorAll(".thread").forEach(toBottom);
   document.querySelectorAll("[data-poll]").forEach(function (el) {
     var url = el.getAttribute("data-poll");
     var every = parseInt(el.getAttribute("data-interval") || "1000", 10);
@@ -13,7 +16,7 @@
           return r.ok ? r.text() : null;
         })
         .then(function (html) {
-          if (html !== null && html !== last) { el.innerHTML = html; last = html; }
+          if (html !== null && html !== last) { el.innerHTML = html; last = html; toBottom(el); }
         })
         .catch(function () {})
         .finally(function () { setTimeout(poll, every); });
