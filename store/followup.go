@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ListUrgentUnacknowledged returns, across all schemes, the open urgent
 // escalations nobody has acknowledged and whose duty contact has not been
@@ -69,4 +72,14 @@ func (tx *Tx) FirstSchemeAdmin(ctx context.Context, schemeID int64) (LinkWorker,
 	err := tx.get(ctx, "first scheme admin", &w, `SELECT `+linkWorkerColumns+` FROM link_workers
 		WHERE scheme_id = ? AND role = 'scheme_admin' AND active ORDER BY id LIMIT 1`, schemeID)
 	return w, err
+}
+
+// NoticeFailedSince reports whether a notification to the link worker
+// created at or after since has failed for good (failed or undelivered).
+func (tx *Tx) NoticeFailedSince(ctx context.Context, linkWorkerID int64, since time.Time) (bool, error) {
+	var n int
+	err := tx.get(ctx, "notice failed since", &n, `SELECT count(*) FROM messages
+		WHERE link_worker_id = ? AND created_at >= ? AND kind = 'notification' AND status IN ('failed', 'undelivered')`,
+		linkWorkerID, utc(since))
+	return n > 0, err
 }

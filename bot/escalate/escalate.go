@@ -1,6 +1,7 @@
 // Package escalate follows escalations up after they are raised: it tells
 // the scheme's duty contact of an urgent escalation that the link worker has
-// not acknowledged in time (default 15 minutes) or is off duty for, and it
+// not acknowledged in time (default 15 minutes), is off duty for, or could
+// not be reached about (their notice failed for good), and it
 // sends each link worker a daily digest of the non-urgent escalations still
 // waiting in the inbox.
 //
@@ -148,6 +149,15 @@ func (l *Loop) followUp(ctx context.Context, now time.Time, e store.Escalation, 
 			}
 		}
 		why := l.dutyReason(now, e, worker, loc, SchemeSettings(scheme))
+		if why == "" && worker != nil && e.NotifiedAt != nil {
+			failed, err := tx.NoticeFailedSince(ctx, worker.ID, e.CreatedAt)
+			if err != nil {
+				return err
+			}
+			if failed {
+				why = "notice_failed"
+			}
+		}
 		if why == "" {
 			return nil
 		}
@@ -229,6 +239,7 @@ func (l *Loop) notifyDuty(ctx context.Context, tx *store.Tx, scheme store.Scheme
 		"no_link_worker":   "has no link worker",
 		"unreachable":      "cannot reach them: they have no phone or Telegram set",
 		"off_duty":         "came in while they are off duty",
+		"notice_failed":    "could not be delivered to them",
 		"not_acknowledged": fmt.Sprintf("has not been acknowledged in %d minutes", int(SchemeSettings(scheme).AckWithin/time.Minute)),
 	}[why]
 	body := fmt.Sprintf("Linkbot duty: URGENT. Something in %s %s. Please open the inbox now: %s", whose, reason, l.personLink(e.PersonID))

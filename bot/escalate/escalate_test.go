@@ -281,6 +281,26 @@ func TestFailedNoticeIsRetriedAndTheEscalationStaysInTheInbox(t *testing.T) {
 	})
 }
 
+func TestNoticeThatFailsForGoodGoesToDutyAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newScene(t, db, twoAM, nil)
+		s.raiseUrgent(t, true)
+		first := s.claim(t)
+		if err := db.MarkSendFailed(ctx, first[0].ID, "test-dispatcher", "21610", "unsubscribed recipient", nil); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Advance(time.Minute)
+		if rep := s.tick(t); rep.DutyNotices != 1 {
+			t.Fatalf("report %+v: a failed notice should go to duty without waiting 15 minutes", rep)
+		}
+		duty := s.sent(t)
+		if len(duty) != 1 || duty[0].Address != dutyPhone || !strings.Contains(duty[0].Body, "could not be delivered") {
+			t.Fatalf("got %+v", duty)
+		}
+	})
+}
+
 func TestDigestOnceADayOfWhatWaits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

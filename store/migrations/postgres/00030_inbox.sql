@@ -87,7 +87,12 @@ CREATE TABLE digests (
     PRIMARY KEY (link_worker_id, day)
 );
 
+-- Notices to a link worker, newest last: the follow-up loop looks for
+-- notices that failed.
+CREATE INDEX messages_link_worker ON messages (link_worker_id, created_at) WHERE link_worker_id IS NOT NULL;
+
 -- +goose Down
+DROP INDEX messages_link_worker;
 DROP TABLE digests;
 DROP TABLE nudge_pauses;
 DROP TABLE duty_cover;
