@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linkbot/linkbot/bot/inbox"
 	"github.com/linkbot/linkbot/store"
@@ -28,6 +29,8 @@ type world struct {
 }
 
 const password = "correct horse battery"
+
+var london, _ = time.LoadLocation("Europe/London")
 
 func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
@@ -345,5 +348,140 @@ func assertOutboxEmpty(t *testing.T, db *store.DB, p store.Person) {
 		if m.Direction == store.Outbound {
 			t.Fatalf("a message was queued: %+v", m)
 		}
+	}
+}
+
+func TestDutyCoverSeesTheWholeScheme(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		now := time.Now()
+		err := db.InTx(context.Background(), func(tx *store.Tx) error {
+			return tx.CreateDutyCover(context.Background(), &store.DutyCover{SchemeID: w.scheme.ID, LinkWorkerID: w.sara.ID,
+				StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sara := w.signIn(t, w.sara)
+		if status, _ := sara.get(personPath(w.tomsPerson, "")); status != http.StatusOK {
+			t.Fatalf("Sara covering duty opens Tom's person: %d, want 200", status)
+		}
+		if _, rows := sara.get("/caseload/rows"); !strings.Contains(rows, w.tomsPerson.Name) {
+			t.Fatalf("Sara's caseload while on duty lacks Tom's person")
+		}
+		tom := w.signIn(t, w.tom)
+		if status, _ := tom.get(personPath(w.sarasPerson, "")); status != http.StatusNotFound {
+			t.Fatalf("Tom, not on duty, opens Sara's person: %d, want 404", status)
+		}
+	})
+}
+
+func TestSessionCookieAndSignOut(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := newWorld(t, db)
+	srv := httptest.NewServer(inbox.New(inbox.Config{DB: db})) // secure cookies, as in production
+	defer srv.Close()
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
+		PostForm(srv.URL+"/login", url.Values{"email": {*w.tom.Email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if len(cookies) != 1 || !cookies[0].HttpOnly || !cookies[0].Secure || cookies[0].SameSite != http.SameSiteLaxMode || len(cookies[0].Value) < 40 {
+		t.Fatalf("session cookie: %+v", cookies)
+	}
+
+	b := w.signIn(t, w.tom)
+	if status, _ := b.post("/logout", url.Values{}); status != http.StatusOK {
+		t.Fatalf("sign out: %d", status)
+	}
+	resp, err = b.c.Get(w.srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/login" {
+		t.Fatalf("after signing out / leads to %s, want /login", resp.Request.URL.Path)
+	}
+}
+
+func TestCrossSitePostsAreRefused(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := newWorld(t, db)
+	b := w.signIn(t, w.tom)
+	form := url.Values{"csrf": {b.csrf}, "body": {"hello"}}
+	req, _ := http.NewRequest("POST", w.srv.URL+personPath(w.tomsPerson, "/reply"), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site post: %d, want 403", resp.StatusCode)
+	}
+	assertOutboxEmpty(t, db, w.tomsPerson)
+}
+
+func TestMessagesAreShownAsTextNotMarkup(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := newWorld(t, db)
+	storetest.Inbound(t, db, w.tomsPerson, func(m *store.Message) { m.Body = `<script>alert("x")</script>` })
+	b := w.signIn(t, w.tom)
+	_, body := b.get(personPath(w.tomsPerson, ""))
+	if strings.Contains(body, `<script>alert`) || !strings.Contains(body, `&lt;script&gt;alert`) {
+		t.Fatalf("the message body is not escaped")
+	}
+}
+
+func TestOpeningAPersonMarksTheirRepliesRead(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := newWorld(t, db)
+	storetest.Inbound(t, db, w.tomsPerson)
+	b := w.signIn(t, w.tom)
+	if _, rows := b.get("/caseload/rows"); !strings.Contains(rows, "1 unread") {
+		t.Fatalf("the reply should be unread first")
+	}
+	b.get(personPath(w.tomsPerson, ""))
+	if _, rows := b.get("/caseload/rows"); strings.Contains(rows, "unread") {
+		t.Fatalf("the reply is still unread after opening the person")
+	}
+}
+
+func TestBookMoveAndCancelAContact(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := newWorld(t, db)
+	var replanned []store.ContactStatus
+	srv := httptest.NewServer(inbox.New(inbox.Config{DB: db, InsecureCookies: true,
+		ContactChanged: func(ctx context.Context, tx *store.Tx, c store.Contact) error {
+			replanned = append(replanned, c.Status)
+			return nil
+		}}))
+	defer srv.Close()
+	w.srv = srv
+	b := w.signIn(t, w.tom)
+	at := time.Now().Add(48 * time.Hour).In(london).Format("2006-01-02T15:04")
+	if status, body := b.post(personPath(w.tomsPerson, "/contacts"), url.Values{"starts_at": {at}, "kind": {"phone"}}); status != 200 {
+		t.Fatalf("book: %d %s", status, body)
+	}
+	list, _ := db.ListContacts(context.Background(), w.tomsPerson.ID)
+	if len(list) != 1 || list[0].StartsAt.In(london).Format("2006-01-02T15:04") != at {
+		t.Fatalf("booked %+v", list)
+	}
+	later := time.Now().Add(72 * time.Hour).In(london).Format("2006-01-02T15:04")
+	b.post(personPath(w.tomsPerson, "/contacts/"+itoa(list[0].ID)+"/move"), url.Values{"starts_at": {later}})
+	b.post(personPath(w.tomsPerson, "/contacts/"+itoa(list[0].ID)+"/cancel"), url.Values{})
+	got, _ := db.GetContact(context.Background(), list[0].ID)
+	if got.Status != store.ContactCancelled || got.StartsAt.In(london).Format("2006-01-02T15:04") != later {
+		t.Fatalf("after move and cancel: %+v", got)
+	}
+	if len(replanned) != 3 || replanned[2] != store.ContactCancelled {
+		t.Fatalf("reminders were re-planned %v, want after each of the three changes", replanned)
+	}
+	if status, _ := b.post(personPath(w.sarasPerson, "/contacts/"+itoa(list[0].ID)+"/cancel"), url.Values{}); status != 404 {
+		t.Fatalf("a contact through another person's page: %d, want 404", status)
 	}
 }
