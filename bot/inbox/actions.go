@@ -143,6 +143,36 @@ func (a *app) recordConsent(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// setOptOut records, for someone who told their link worker rather than
+// texting STOP, that they want no more messages (their nudges are cancelled),
+// or that they want them again.
+func (a *app) setOptOut(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "opt-out", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		if r.PostFormValue("opted_out") == "on" {
+			if p.OptedOutAt != nil {
+				return nil
+			}
+			now := tx.Now()
+			p.OptedOutAt = &now
+			if err := tx.UpdatePerson(ctx, p); err != nil {
+				return err
+			}
+			if _, err := tx.CancelNudges(ctx, p.ID, "opted out through their link worker"); err != nil {
+				return err
+			}
+			return audit(ctx, tx, v, p.ID, "person.opted_out", map[string]any{"by": "link_worker"})
+		}
+		if p.OptedOutAt == nil {
+			return nil
+		}
+		p.OptedOutAt = nil
+		if err := tx.UpdatePerson(ctx, p); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "person.opted_in", map[string]any{"by": "link_worker"})
+	})
+}
+
 func (a *app) setDiscreet(w http.ResponseWriter, r *http.Request) {
 	a.personAction(w, r, "discreet mode", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
 		p.Discreet = r.PostFormValue("discreet") == "on"

@@ -88,6 +88,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /people/{id}/notes", a.signedIn(a.addNote))
 	web.Handle("POST /people/{id}/consent", a.signedIn(a.recordConsent))
 	web.Handle("POST /people/{id}/discreet", a.signedIn(a.setDiscreet))
+	web.Handle("POST /people/{id}/opt-out", a.signedIn(a.setOptOut))
 	web.Handle("POST /people/{id}/pause", a.signedIn(a.pauseNudges))
 	web.Handle("POST /people/{id}/dialogue", a.signedIn(a.startDialogue))
 	web.Handle("POST /people/{id}/contacts", a.signedIn(a.bookContact))

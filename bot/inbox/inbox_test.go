@@ -485,3 +485,67 @@ func TestBookMoveAndCancelAContact(t *testing.T) {
 		t.Fatalf("a contact through another person's page: %d, want 404", status)
 	}
 }
+
+func TestOptOutThroughTheLinkWorkerCancelsNudges(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := newWorld(t, db)
+	n := storetest.Nudge(t, db, w.tomsPerson)
+	b := w.signIn(t, w.tom)
+	if status, _ := b.post(personPath(w.tomsPerson, "/opt-out"), url.Values{"opted_out": {"on"}}); status != 200 {
+		t.Fatalf("opt out: %d", status)
+	}
+	p, _ := db.GetPerson(context.Background(), w.tomsPerson.ID)
+	got, _ := db.GetNudge(context.Background(), n.ID)
+	if p.OptedOutAt == nil || got.Status != store.NudgeCancelled {
+		t.Fatalf("opted out %v, nudge %s", p.OptedOutAt, got.Status)
+	}
+	if status, _ := b.post(personPath(w.tomsPerson, "/reply"), url.Values{"body": {"hi"}}); status != http.StatusBadRequest {
+		t.Fatalf("a reply after opting out: %d, want 400", status)
+	}
+	b.post(personPath(w.tomsPerson, "/opt-out"), url.Values{})
+	if p, _ := db.GetPerson(context.Background(), w.tomsPerson.ID); p.OptedOutAt != nil {
+		t.Fatalf("still opted out after opting in again")
+	}
+}
+
+func TestConsentNotesPauseAndStartADialogue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		planned := storetest.Nudge(t, db, w.tomsPerson, func(n *store.Nudge) { n.DueAt = time.Now().Add(48 * time.Hour) })
+		storetest.Dialogue(t, db, w.scheme.ID, func(d *store.Dialogue) { d.Key = "ons4" })
+		b := w.signIn(t, w.tom)
+		b.post(personPath(w.tomsPerson, "/consent"), url.Values{})
+		b.post(personPath(w.tomsPerson, "/notes"), url.Values{"body": {"Prefers calls after 2pm"}})
+		b.post(personPath(w.tomsPerson, "/pause"), url.Values{"days": {"7"}})
+		if status, body := b.post(personPath(w.tomsPerson, "/dialogue"), url.Values{"dialogue": {"ons4"}}); status != 200 {
+			t.Fatalf("start dialogue: %d %s", status, body)
+		}
+		p, _ := db.GetPerson(ctx, w.tomsPerson.ID)
+		if p.ConsentAt == nil || p.ConsentBy == nil || *p.ConsentBy != w.tom.ID {
+			t.Fatalf("consent not recorded by Tom: %+v", p)
+		}
+		if got, _ := db.GetNudge(ctx, planned.ID); got.Status != store.NudgeCancelled {
+			t.Fatalf("a nudge due in the pause is %s, want cancelled", got.Status)
+		}
+		nudges, _ := db.ListNudges(ctx, w.tomsPerson.ID)
+		started := false
+		for _, n := range nudges {
+			if n.DialogueKey != nil && *n.DialogueKey == "ons4" && n.Status == store.NudgePlanned && !n.DueAt.After(time.Now()) {
+				started = true
+			}
+		}
+		if !started {
+			t.Fatalf("no ons4 nudge due now: %+v", nudges)
+		}
+		_, body := b.get(personPath(w.tomsPerson, ""))
+		for _, want := range []string{"Prefers calls after 2pm", "nudges paused until", "consent "} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the person page lacks %q", want)
+			}
+		}
+		if status, _ := b.post(personPath(w.tomsPerson, "/dialogue"), url.Values{"dialogue": {"nonesuch"}}); status != http.StatusBadRequest {
+			t.Errorf("an unknown dialogue: %d, want 400", status)
+		}
+	})
+}
