@@ -3,6 +3,7 @@ package inbox
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/linkbot/linkbot/dialogues"
@@ -15,8 +16,19 @@ type dialogueVersions struct {
 	Versions []store.Dialogue
 }
 
+// adminDialogues lists the scheme's dialogues; ?edit=ID puts that version's
+// source in the upload form, to change and publish as a new version.
 func (a *app) adminDialogues(w http.ResponseWriter, r *http.Request) {
-	a.dialoguesPage(w, r, http.StatusOK, map[string]any{"Replies": "4\n5\n3\n7\nno"})
+	data := map[string]any{"Replies": "4\n5\n3\n7\nno"}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil {
+		d, err := a.DB.GetDialogue(r.Context(), id)
+		if err != nil || d.SchemeID != viewerOf(r).Worker.SchemeID {
+			http.NotFound(w, r)
+			return
+		}
+		data["Source"], data["Filename"] = d.Source, d.Key+".yaml"
+	}
+	a.dialoguesPage(w, r, http.StatusOK, data)
 }
 
 func (a *app) dialoguesPage(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {

@@ -333,6 +333,13 @@ func TestValidDialogueIsPreviewedAndPublished(t *testing.T) {
 		if err != nil || d.Version != 2 || d.Source != source {
 			t.Fatalf("published: v%d %v", d.Version, err)
 		}
+		if _, body := b.get("/admin/dialogues?edit=" + itoa(d.ID)); !strings.Contains(body, "how satisfied are you") {
+			t.Fatalf("editing a version does not show its source")
+		}
+		other := storetest.Dialogue(t, db, storetest.Scheme(t, db).ID)
+		if status, _ := b.get("/admin/dialogues?edit=" + itoa(other.ID)); status != http.StatusNotFound {
+			t.Fatalf("editing another scheme's dialogue: %d, want 404", status)
+		}
 	})
 }
 
