@@ -17,6 +17,7 @@ type CaseloadEntry struct {
 	Routine        int        // other open escalations
 	Unacknowledged int        // open escalations nobody has acknowledged
 	Unread         int        // inbound messages nobody has read
+	LatestUnread   string     // the words of the latest of them, for the inbox only
 	WaitingSince   *time.Time // the oldest open escalation or unread message
 	LastContact    *time.Time // the latest contact that has started and was not cancelled
 	NextContact    *time.Time // the next booked or confirmed contact
@@ -116,20 +117,23 @@ func (tx *Tx) addEscalations(ctx context.Context, schemeID int64, byID map[int64
 
 func (tx *Tx) addUnread(ctx context.Context, schemeID int64, byID map[int64]*CaseloadEntry) error {
 	var rows []struct {
-		PersonID int64    `db:"person_id"`
-		N        int      `db:"n"`
-		Oldest   nullTime `db:"oldest"`
+		PersonID  int64     `db:"person_id"`
+		Body      string    `db:"body"`
+		CreatedAt time.Time `db:"created_at"`
 	}
-	// The WHERE matches the partial index messages_unread.
-	if err := tx.selectAll(ctx, "caseload unread", &rows, `SELECT person_id, count(*) AS n, min(created_at) AS oldest
+	// The WHERE matches the partial index messages_unread; unread messages
+	// are few, so they are read whole and counted here.
+	if err := tx.selectAll(ctx, "caseload unread", &rows, `SELECT person_id, body, created_at
 		FROM messages WHERE scheme_id = ? AND direction = 'in' AND read_at IS NULL AND person_id IS NOT NULL
-		GROUP BY person_id`, schemeID); err != nil {
+		ORDER BY created_at, id`, schemeID); err != nil {
 		return err
 	}
 	for _, r := range rows {
 		if e, ok := byID[r.PersonID]; ok {
-			e.Unread = r.N
-			e.WaitingSince = earliest(e.WaitingSince, r.Oldest.Time)
+			e.Unread++
+			e.LatestUnread = r.Body
+			at := r.CreatedAt
+			e.WaitingSince = earliest(e.WaitingSince, &at)
 		}
 	}
 	return nil

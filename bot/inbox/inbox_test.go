@@ -172,8 +172,11 @@ func TestUrgentEscalationTopsTheCaseload(t *testing.T) {
 		if first < 0 || other < 0 || first > other {
 			t.Fatalf("Margaret (urgent) should come before Aaron (nothing waiting):\n%s", rows)
 		}
-		if !strings.Contains(rows, "1 urgent") || !strings.Contains(rows, "1 unread") {
-			t.Fatalf("the row should say 1 urgent and 1 unread:\n%s", rows)
+		if !strings.Contains(rows, "1 urgent") || !strings.Contains(rows, "1 unread") || !strings.Contains(rows, "t go on</div>") {
+			t.Fatalf("the row should say 1 urgent and 1 unread, and show the words:\n%s", rows)
+		}
+		if _, page := b.get(personPath(w.tomsPerson, "")); !strings.Contains(page, `class="msg raised"`) {
+			t.Fatalf("the message that raised the escalation is not marked in the thread")
 		}
 		if strings.Contains(rows, "Dev Patel") {
 			t.Fatalf("Tom's caseload shows Sara's person:\n%s", rows)

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ type personPage struct {
 	Person      store.Person
 	Worker      *store.LinkWorker // their link worker
 	Thread      []threadMessage
+	More        bool // older messages are not shown
+	All         bool // the whole history is shown
 	Escalations []store.Escalation
 	Contacts    []store.Contact
 	Referrals   []referralRow
@@ -28,6 +31,7 @@ type personPage struct {
 type threadMessage struct {
 	store.Message
 	Author string
+	Raised bool // it raised an escalation still open
 }
 
 // In reports whether the person sent it.
@@ -88,7 +92,11 @@ func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		pg.Thread, err = thread(r, tx, id, workers)
+		if pg.Thread, err = thread(r, tx, id, workers); err != nil {
+			return err
+		}
+		escalations, err := tx.ListPersonEscalations(ctx, id)
+		markRaised(pg.Thread, escalations)
 		return err
 	})
 	if err != nil {
@@ -119,6 +127,9 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 	if pg.Escalations, err = tx.ListPersonEscalations(ctx, p.ID); err != nil {
 		return err
 	}
+	markRaised(pg.Thread, pg.Escalations)
+	pg.All = r.URL.Query().Get("thread") == "all"
+	pg.More = len(pg.Thread) == threadLimit && !pg.All
 	if pg.Contacts, err = tx.ListContacts(ctx, p.ID); err != nil {
 		return err
 	}
@@ -154,8 +165,27 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 	return nil
 }
 
+// markRaised flags the messages that raised escalations still open.
+func markRaised(thread []threadMessage, escalations []store.Escalation) {
+	open := map[int64]bool{}
+	for _, e := range escalations {
+		if e.ResolvedAt == nil && e.MessageID != nil {
+			open[*e.MessageID] = true
+		}
+	}
+	for i := range thread {
+		thread[i].Raised = open[thread[i].ID]
+	}
+}
+
+// thread returns the person's latest messages, or all of them when the
+// page asks for ?thread=all.
 func thread(r *http.Request, tx *store.Tx, personID int64, workers []store.LinkWorker) ([]threadMessage, error) {
-	msgs, err := tx.ListThread(r.Context(), personID, threadLimit)
+	limit := threadLimit
+	if r.URL.Query().Get("thread") == "all" {
+		limit = math.MaxInt32
+	}
+	msgs, err := tx.ListThread(r.Context(), personID, limit)
 	if err != nil {
 		return nil, err
 	}
