@@ -336,7 +336,16 @@ func (s *demoSeed) addRecentMessage(ctx context.Context, p store.Person) error {
 	at := s.now.Add(-time.Duration(len(text)%40+2) * time.Hour)
 	m := s.message(p, true, text, at)
 	m.ReadAt = nil
-	return s.tx.At(at).ImportMessage(ctx, &m)
+	if err := s.tx.At(at).ImportMessage(ctx, &m); err != nil {
+		return err
+	}
+	reason, ok := demoRecentEscalations[p.Name]
+	if !ok {
+		return nil
+	}
+	e := store.Escalation{SchemeID: s.scheme.ID, PersonID: p.ID, LinkWorkerID: p.LinkWorkerID, MessageID: &m.ID,
+		Reason: store.Reason(reason), Urgency: store.Soon}
+	return s.tx.At(at).CreateEscalation(ctx, &e)
 }
 
 // localDay is the time hour:min in the scheme's zone, days from today.
