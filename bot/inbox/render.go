@@ -44,6 +44,20 @@ func (a *app) loadPages() pages {
 			}
 			return age(a.Now().Sub(tt))
 		},
+		"reason": func(r store.Reason) string {
+			if words, ok := reasonWords[r]; ok {
+				return words
+			}
+			return string(r)
+		},
+		"kind": func(k store.ContactKind) string {
+			for _, c := range contactKinds {
+				if c.Value == string(k) {
+					return c.Label
+				}
+			}
+			return string(k)
+		},
 		"deref": func(p any) any {
 			switch v := p.(type) {
 			case *string:
@@ -68,6 +82,17 @@ func (a *app) loadPages() pages {
 			"templates/layout.html", "templates/"+name+".html"))
 	}
 	return ps
+}
+
+// reasonWords say why something was escalated, for the link worker.
+var reasonWords = map[store.Reason]string{
+	store.ReasonRisk:           "May show risk",
+	store.ReasonWantsContact:   "Asked to talk to you",
+	store.ReasonRearrange:      "Asked to move a contact",
+	store.ReasonLowScore:       "Low check-in answers",
+	store.ReasonNoResponse:     "Check-ins unanswered",
+	store.ReasonDeliveryFailed: "A message could not be delivered",
+	store.ReasonOptedOut:       "Asked for no more messages",
 }
 
 func timeValue(t any) (time.Time, bool) {

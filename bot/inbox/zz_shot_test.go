@@ -19,7 +19,7 @@ func TestZZShot(t *testing.T) {
 		t.Fatal(err)
 	}
 	chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("#sign-in")))
-	for name, path := range map[string]string{"caseload": "/", "person": "/people/1", "dialogues": "/admin/dialogues"} {
+	for name, path := range map[string]string{"caseload": "/", "person": "/people/2", "dialogues": "/admin/dialogues"} {
 		if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+path)); err != nil {
 			t.Fatal(err)
 		}
