@@ -168,6 +168,9 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 		if err := tx.ClearLoginFailures(ctx, keys[0], now.Add(-loginWindow)); err != nil {
 			return err
 		}
+		if err := tx.DeleteSession(ctx, ""); err != nil { // and every expired one
+			return err
+		}
 		return tx.CreateSession(ctx, &s)
 	})
 	if err != nil {
