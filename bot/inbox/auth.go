@@ -128,10 +128,13 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	keys := []string{"email:" + email, "ip:" + clientIP(r)}
 	now := a.Now()
-	var failures int
+	var byEmail, byAddress int
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
-		failures, err = tx.CountLoginFailures(ctx, now.Add(-loginWindow), keys...)
+		if byEmail, err = tx.CountLoginFailures(ctx, now.Add(-loginWindow), keys[0]); err != nil {
+			return err
+		}
+		byAddress, err = tx.CountLoginFailures(ctx, now.Add(-loginWindow), keys[1])
 		return err
 	})
 	if err != nil {
@@ -139,7 +142,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Email": email}
-	if failures >= loginMaxFailures {
+	if byEmail >= loginMaxFailures || byAddress >= loginMaxFailuresPerAddress {
 		data["Error"] = "Too many sign-in attempts. Wait 15 minutes and try again, or ask your scheme admin to reset your password."
 		a.render(w, r, http.StatusTooManyRequests, "login", data)
 		return

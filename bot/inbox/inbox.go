@@ -51,8 +51,11 @@ type Config struct {
 const (
 	sessionLifetime  = 12 * time.Hour
 	loginWindow      = 15 * time.Minute
-	loginMaxFailures = 5
-	threadLimit      = 500
+	loginMaxFailures = 5 // per email in the window
+	// loginMaxFailuresPerAddress is higher: a team behind one office or
+	// proxy address shares it.
+	loginMaxFailuresPerAddress = 20
+	threadLimit                = 500
 )
 
 // app carries what the handlers share.

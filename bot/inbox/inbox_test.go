@@ -127,6 +127,16 @@ func TestSignIn(t *testing.T) {
 			if status != http.StatusTooManyRequests || !strings.Contains(body, "Too many sign-in attempts") {
 				t.Fatalf("the right password after 5 failures: got %d, want 429", status)
 			}
+			w.signIn(t, w.tom) // others at the same address still can
+		})
+		t.Run("ManyFailuresFromOneAddressAreRateLimited", func(t *testing.T) {
+			b := &browser{t: t, base: w.srv.URL, c: http.DefaultClient}
+			for i := range 20 {
+				b.post("/login", url.Values{"email": {"guess" + itoa(int64(i)) + "@example.org"}, "password": {"guess"}})
+			}
+			if status, _ := b.post("/login", url.Values{"email": {*w.sara.Email}, "password": {password}}); status != http.StatusTooManyRequests {
+				t.Fatalf("after 20 failures from one address: got %d, want 429", status)
+			}
 		})
 		t.Run("SignedOutIsSentToSignIn", func(t *testing.T) {
 			resp, err := http.Get(w.srv.URL + "/")
