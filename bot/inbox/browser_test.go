@@ -12,6 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/linkbot/linkbot/bot"
+	"github.com/linkbot/linkbot/bot/sms"
+	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
@@ -150,6 +153,29 @@ func TestBrowserJourneys(t *testing.T) {
 			}
 			if len(list) != 1 || list[0].Kind != store.MessageFromLinkWorker || *list[0].AuthorID != w.tom.ID || *list[0].PersonID != w.tomsPerson.ID {
 				t.Fatalf("outbox: %+v", list)
+			}
+
+			// A stand-in for the dispatcher sends the row with the real
+			// Twilio client to the fake Twilio; the page shows it sent.
+			twilio := smstest.NewServer()
+			defer twilio.Close()
+			sender := sms.NewSender(sms.Config{AccountSID: twilio.AccountSID, AuthToken: twilio.AuthToken,
+				From: "+447700900001", APIURL: twilio.URL, PublicURL: w.srv.URL})
+			sid, err := sender.Send(bg, bot.Outbound{To: list[0].Address, Text: list[0].Body})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.MarkSent(bg, list[0].ID, "test", sid); err != nil {
+				t.Fatal(err)
+			}
+			got := twilio.Messages()
+			if len(got) != 1 || got[0].To != *w.tomsPerson.Phone || !strings.Contains(got[0].Body, "ring you in five minutes") {
+				t.Fatalf("fake Twilio got %+v", got)
+			}
+			wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if _, err := chromedp.Run(wait, chromedp.Poll[bool](`document.querySelector("#thread .msg.out:last-child .meta").textContent.includes("sent")`)); err != nil {
+				t.Fatalf("the thread does not show the reply as sent: %v", err)
 			}
 		})
 
