@@ -75,3 +75,19 @@ func (db *DB) ListGroups(ctx context.Context, schemeID int64, activeOnly bool) (
 func (db *DB) UpdateGroup(ctx context.Context, g Group) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.UpdateGroup(ctx, g) })
 }
+
+// GroupLoad returns, per group of the scheme, how many people accepted a
+// suggestion of it since since: the group's current load.
+func (tx *Tx) GroupLoad(ctx context.Context, schemeID int64, since time.Time) (map[int64]int, error) {
+	var rows []struct {
+		GroupID int64 `db:"group_id"`
+		N       int   `db:"n"`
+	}
+	err := tx.selectAll(ctx, "group load", &rows, `SELECT group_id, count(*) AS n FROM activity_referrals
+		WHERE scheme_id = ? AND accepted_at IS NOT NULL AND accepted_at > ? GROUP BY group_id`, schemeID, utc(since))
+	load := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		load[r.GroupID] = r.N
+	}
+	return load, err
+}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/linkbot/linkbot/bot/escalate"
 )
 
 // demoDatabase is the SQLite file the demo keeps its data in, in the
@@ -35,8 +37,11 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 		logger.Info("reusing the demo scheme", "database", cfg.databaseURL)
 	}
 	reg := newRegistry()
+	go (&escalate.Loop{DB: db, InboxURL: cfg.publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
 		fmt.Fprintf(io.out, "Linkbot demo is running at %s\n", browserURL(addr))
+		fmt.Fprintf(io.out, "Sign in as %s / %s (scheme admin) or %s / %s (link worker).\n",
+			demoWorkers[0].email, demoWorkers[0].password, demoWorkers[1].email, demoWorkers[1].password)
 		fmt.Fprintf(io.out, "Its data is kept in %s; delete that file to start afresh. Press Ctrl-C to stop.\n", cfg.databaseURL)
 	})
 }

@@ -86,6 +86,13 @@ var demoReferrals = map[string]demoReferral{
 	"Dev Patel":          {group: "Cook and Eat", outcome: "suggested"},
 }
 
+// demoRecentEscalations are the replies above that still wait for their
+// link worker to act: to see today (only urgent escalations page anyone).
+var demoRecentEscalations = map[string]string{
+	"Aisha Khan": "rearrange",
+	"Dev Patel":  "wants_contact",
+}
+
 // demoRecentReplies are this week's unread replies waiting in the inbox.
 var demoRecentReplies = map[string]string{
 	"Aisha Khan":         "Can we do Thursday afternoon instead? Baby has her jabs in the morning",

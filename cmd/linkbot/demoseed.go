@@ -269,10 +269,6 @@ func (s *demoSeed) recordTurn(ctx context.Context, tx *store.Tx, p store.Person,
 			return err
 		}
 		return later.ResolveEscalation(ctx, e.ID)
-	case t.Answer != nil && !t.Answer.Value.None() && *lastIn != nil:
-		a := store.Answer{PersonID: p.ID, RunID: run.ID, MessageID: *lastIn, QuestionKey: t.Answer.Measure,
-			MeasureKey: ptr(t.Answer.Measure), Value: ptr(answerNumber(t.Answer.Value)), Words: t.Text}
-		return tx.CreateAnswer(ctx, &a)
 	case t.Text != "":
 		m := s.message(p, t.From == "person", t.Text, tx.Now())
 		if err := tx.ImportMessage(ctx, &m); err != nil {
@@ -281,6 +277,13 @@ func (s *demoSeed) recordTurn(ctx context.Context, tx *store.Tx, p store.Person,
 		if m.Direction == store.Inbound {
 			*lastIn = &m.ID
 		}
+	}
+	// A person's reply carries its answer in the same turn: record it
+	// against that message.
+	if t.Answer != nil && !t.Answer.Value.None() && *lastIn != nil {
+		a := store.Answer{PersonID: p.ID, RunID: run.ID, MessageID: *lastIn, QuestionKey: t.Answer.Measure,
+			MeasureKey: ptr(t.Answer.Measure), Value: ptr(answerNumber(t.Answer.Value)), Words: t.Text}
+		return tx.CreateAnswer(ctx, &a)
 	}
 	return nil
 }
@@ -333,7 +336,16 @@ func (s *demoSeed) addRecentMessage(ctx context.Context, p store.Person) error {
 	at := s.now.Add(-time.Duration(len(text)%40+2) * time.Hour)
 	m := s.message(p, true, text, at)
 	m.ReadAt = nil
-	return s.tx.At(at).ImportMessage(ctx, &m)
+	if err := s.tx.At(at).ImportMessage(ctx, &m); err != nil {
+		return err
+	}
+	reason, ok := demoRecentEscalations[p.Name]
+	if !ok {
+		return nil
+	}
+	e := store.Escalation{SchemeID: s.scheme.ID, PersonID: p.ID, LinkWorkerID: p.LinkWorkerID, MessageID: &m.ID,
+		Reason: store.Reason(reason), Urgency: store.Soon}
+	return s.tx.At(at).CreateEscalation(ctx, &e)
 }
 
 // localDay is the time hour:min in the scheme's zone, days from today.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+
+	"github.com/linkbot/linkbot/bot/escalate"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) error {
@@ -26,6 +28,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}
 	reg := newRegistry()
+	go (&escalate.Loop{DB: db, InboxURL: cfg.publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
 		logger.Info("serving", "addr", addr.String(), "database", databaseKind(db))
 	})

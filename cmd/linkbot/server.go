@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/linkbot/linkbot/bot/inbox"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -36,6 +37,7 @@ func newHandler(db *store.DB, reg *prometheus.Registry) http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("/", inbox.New(inbox.Config{DB: db})) // the web inbox, admin pages and JSON API
 	return instrument(mux, reg)
 }
 

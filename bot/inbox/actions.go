@@ -1,0 +1,278 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/linkbot/linkbot/store"
+)
+
+// maxReply is the longest reply a link worker may send: ten SMS segments.
+const maxReply = 1530
+
+// personAction runs fn in one transaction for a person of the viewer's
+// scope (404 for anyone else), then goes back to the person's page.
+func (a *app) personAction(w http.ResponseWriter, r *http.Request, what string, fn func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	ctx := r.Context()
+	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope())
+		if err != nil {
+			return err
+		}
+		return fn(ctx, tx, v, p)
+	})
+	var refusal formRefusal
+	switch {
+	case err == nil:
+		http.Redirect(w, r, fmt.Sprintf("/people/%d", id), http.StatusSeeOther)
+	case asRefusal(err, &refusal):
+		http.Error(w, string(refusal), http.StatusBadRequest)
+	default:
+		a.storeError(w, r, what, err)
+	}
+}
+
+// formRefusal is a reason, in words for the link worker, why an action
+// was not done.
+type formRefusal string
+
+func (f formRefusal) Error() string { return string(f) }
+
+func asRefusal(err error, out *formRefusal) bool {
+	f, ok := err.(formRefusal)
+	if ok {
+		*out = f
+	}
+	return ok
+}
+
+// audit records what the viewer did to a person's record.
+func audit(ctx context.Context, tx *store.Tx, v *viewer, personID int64, action string, detail map[string]any) error {
+	var raw store.JSON
+	if detail != nil {
+		b, err := json.Marshal(detail)
+		if err != nil {
+			return err
+		}
+		raw = b
+	}
+	e := store.AuditEvent{SchemeID: v.Worker.SchemeID, ActorID: &v.Worker.ID, Actor: v.Worker.Name, Action: action, PersonID: &personID, Detail: raw}
+	return tx.RecordAudit(ctx, &e)
+}
+
+// reply queues the link worker's message to the person, signed with their
+// first name, for the dispatcher to send on the person's channel.
+func (a *app) reply(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "reply", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		body := strings.TrimSpace(r.PostFormValue("body"))
+		if body == "" {
+			return formRefusal("Write a message before sending.")
+		}
+		if utf8.RuneCountInString(body) > maxReply {
+			return formRefusal(fmt.Sprintf("That message is too long to text: keep it under %d characters.", maxReply))
+		}
+		if p.OptedOutAt != nil {
+			return formRefusal(p.Name + " has asked for no more messages (STOP), so nothing was sent. Phone them instead, or ask them to text START.")
+		}
+		m, err := ReplyMessage(p, v.Worker, body)
+		if err != nil {
+			return formRefusal(err.Error())
+		}
+		if err := tx.QueueMessage(ctx, &m); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "message.from_link_worker", map[string]any{"message_id": m.ID})
+	})
+}
+
+// ReplyMessage is the outbox message that carries a link worker's reply to
+// a person on the person's preferred channel, signed with the link
+// worker's first name.
+func ReplyMessage(p store.Person, from store.LinkWorker, body string) (store.Message, error) {
+	m := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, AuthorID: &from.ID, Kind: store.MessageFromLinkWorker,
+		Channel: p.PreferredChannel, Body: body + "\n– " + firstName(from.Name)}
+	switch {
+	case p.PreferredChannel == store.ChannelTelegram && p.TelegramChatID != nil:
+		m.Address = strconv.FormatInt(*p.TelegramChatID, 10)
+	case p.Phone != nil:
+		m.Channel, m.Address = store.ChannelSMS, *p.Phone
+	default:
+		return m, fmt.Errorf("%s has no phone number or Telegram chat to write to", p.Name)
+	}
+	return m, nil
+}
+
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return name
+}
+
+func (a *app) addNote(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "note", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		body := strings.TrimSpace(r.PostFormValue("body"))
+		if body == "" {
+			return formRefusal("Write the note before saving it.")
+		}
+		return tx.CreateNote(ctx, &store.Note{SchemeID: p.SchemeID, PersonID: p.ID, AuthorID: v.Worker.ID, Body: body})
+	})
+}
+
+// recordConsent records that the person agreed, now, to messages from the
+// scheme, with the viewer as the one who recorded it.
+func (a *app) recordConsent(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "consent", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		now := tx.Now()
+		p.ConsentAt, p.ConsentBy = &now, &v.Worker.ID
+		if err := tx.UpdatePerson(ctx, p); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "person.consent_recorded", nil)
+	})
+}
+
+// setOptOut records, for someone who told their link worker rather than
+// texting STOP, that they want no more messages (their nudges are cancelled),
+// or that they want them again.
+func (a *app) setOptOut(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "opt-out", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		if r.PostFormValue("opted_out") == "on" {
+			if p.OptedOutAt != nil {
+				return nil
+			}
+			now := tx.Now()
+			p.OptedOutAt = &now
+			if err := tx.UpdatePerson(ctx, p); err != nil {
+				return err
+			}
+			if _, err := tx.CancelNudges(ctx, p.ID, "opted out through their link worker"); err != nil {
+				return err
+			}
+			return audit(ctx, tx, v, p.ID, "person.opted_out", map[string]any{"by": "link_worker"})
+		}
+		if p.OptedOutAt == nil {
+			return nil
+		}
+		p.OptedOutAt = nil
+		if err := tx.UpdatePerson(ctx, p); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "person.opted_in", map[string]any{"by": "link_worker"})
+	})
+}
+
+func (a *app) setDiscreet(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "discreet mode", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		p.Discreet = r.PostFormValue("discreet") == "on"
+		if err := tx.UpdatePerson(ctx, p); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "person.discreet_changed", map[string]any{"discreet": p.Discreet})
+	})
+}
+
+// pauseNudges holds the person's nudges for some days, or resumes them.
+func (a *app) pauseNudges(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "pause nudges", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		if r.PostFormValue("resume") != "" {
+			if err := tx.ResumeNudges(ctx, p.ID); err != nil {
+				return err
+			}
+			return audit(ctx, tx, v, p.ID, "nudges.resumed", nil)
+		}
+		days, err := strconv.Atoi(r.PostFormValue("days"))
+		if err != nil || days < 1 || days > 90 {
+			return formRefusal("Pause for between 1 and 90 days.")
+		}
+		until := tx.Now().AddDate(0, 0, days)
+		if _, err := tx.PauseNudges(ctx, p.SchemeID, p.ID, v.Worker.ID, until); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "nudges.paused", map[string]any{"days": days})
+	})
+}
+
+// startDialogue plans a published dialogue for the person now; the nudge
+// loop starts it at once (quiet hours still apply).
+func (a *app) startDialogue(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "start dialogue", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		if p.OptedOutAt != nil {
+			return formRefusal(p.Name + " has asked for no more messages (STOP), so no dialogue can start.")
+		}
+		key := r.PostFormValue("dialogue")
+		if _, err := tx.GetPublishedDialogue(ctx, p.SchemeID, key); err != nil {
+			if store.ErrorCode(err) == store.NotFound {
+				return formRefusal("There is no published dialogue " + strconv.Quote(key) + ".")
+			}
+			return err
+		}
+		kind := store.NudgeCheckin
+		switch {
+		case strings.Contains(key, "suggestion"):
+			kind = store.NudgeSuggestion
+		case strings.Contains(key, "followup"):
+			kind = store.NudgeFollowup
+		}
+		n := store.Nudge{SchemeID: p.SchemeID, PersonID: p.ID, Kind: kind, DueAt: tx.Now(), DialogueKey: &key,
+			Key: fmt.Sprintf("manual:%d:%s:%d", p.ID, key, tx.Now().UnixNano())}
+		if err := tx.CreateNudge(ctx, &n); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "dialogue.started", map[string]any{"dialogue": key, "nudge_id": n.ID})
+	})
+}
+
+// acknowledge records that the viewer has seen an escalation of the person.
+func (a *app) acknowledge(w http.ResponseWriter, r *http.Request) {
+	a.escalationAction(w, r, "escalation.acknowledged", func(ctx context.Context, tx *store.Tx, v *viewer, e store.Escalation) error {
+		return tx.AcknowledgeEscalation(ctx, e.ID, v.Worker.ID)
+	})
+}
+
+// resolve records that an escalation has been dealt with (and, if nobody
+// had, acknowledges it).
+func (a *app) resolve(w http.ResponseWriter, r *http.Request) {
+	a.escalationAction(w, r, "escalation.resolved", func(ctx context.Context, tx *store.Tx, v *viewer, e store.Escalation) error {
+		if err := tx.AcknowledgeEscalation(ctx, e.ID, v.Worker.ID); err != nil {
+			return err
+		}
+		return tx.ResolveEscalation(ctx, e.ID)
+	})
+}
+
+func (a *app) escalationAction(w http.ResponseWriter, r *http.Request, action string, fn func(ctx context.Context, tx *store.Tx, v *viewer, e store.Escalation) error) {
+	eid, ok := pathID(w, r, "escalation")
+	if !ok {
+		return
+	}
+	a.personAction(w, r, action, func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		e, err := tx.GetEscalation(ctx, eid)
+		if err != nil {
+			return err
+		}
+		if e.PersonID != p.ID {
+			return &store.Error{Code: store.NotFound, Op: action, Message: "not this person's escalation"}
+		}
+		if err := fn(ctx, tx, v, e); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, action, map[string]any{"escalation_id": e.ID})
+	})
+}
+
+// parseLocal reads a datetime-local form value in the scheme's zone.
+func parseLocal(s string, loc *time.Location) (time.Time, error) {
+	return time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(s), loc)
+}

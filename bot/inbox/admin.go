@@ -1,0 +1,425 @@
+package inbox
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/linkbot/linkbot/bot/escalate"
+	"github.com/linkbot/linkbot/store"
+)
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+func (a *app) adminHome(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "admin", nil)
+}
+
+// adminForm renders an admin page with what it lists, and a problem to
+// show if the last form was refused.
+func (a *app) adminPage(w http.ResponseWriter, r *http.Request, status int, page string, problem string, load func(tx *store.Tx, data map[string]any) error) {
+	data := map[string]any{"Problem": problem}
+	err := a.DB.View(r.Context(), func(tx *store.Tx) error { return load(tx, data) })
+	if err != nil {
+		a.serverError(w, r, page, err)
+		return
+	}
+	a.render(w, r, status, page, data)
+}
+
+// Link workers.
+
+func (a *app) adminWorkers(w http.ResponseWriter, r *http.Request) {
+	a.workersPage(w, r, http.StatusOK, "")
+}
+
+type workerRow struct {
+	store.LinkWorker
+	Hours map[string]string
+}
+
+func (a *app) workersPage(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	v := viewerOf(r)
+	a.adminPage(w, r, status, "workers", problem, func(tx *store.Tx, data map[string]any) error {
+		list, err := tx.ListLinkWorkers(r.Context(), v.Worker.SchemeID)
+		var rows []workerRow
+		for _, lw := range list {
+			rows = append(rows, workerRow{LinkWorker: lw, Hours: escalate.WorkingHours(lw)})
+		}
+		data["Workers"], data["Days"] = rows, escalate.Weekdays
+		return err
+	})
+}
+
+func (a *app) addWorker(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	lw := store.LinkWorker{SchemeID: v.Worker.SchemeID, Active: true, Role: store.RoleLinkWorker}
+	if problem := readWorker(r, &lw); problem != "" {
+		a.workersPage(w, r, http.StatusBadRequest, problem)
+		return
+	}
+	password := r.PostFormValue("password")
+	if len(password) < 10 {
+		a.workersPage(w, r, http.StatusBadRequest, "Give a password of at least 10 characters.")
+		return
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		a.serverError(w, r, "hash password", err)
+		return
+	}
+	lw.PasswordHash = &hash
+	if err := a.DB.CreateLinkWorker(r.Context(), &lw); err != nil {
+		if store.ErrorCode(err) == store.Conflict {
+			a.workersPage(w, r, http.StatusBadRequest, "Someone already signs in with that email.")
+			return
+		}
+		a.storeError(w, r, "add link worker", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/workers", http.StatusSeeOther)
+}
+
+func (a *app) updateWorker(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "worker")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	ctx := r.Context()
+	lw, err := a.DB.GetLinkWorker(ctx, id)
+	if err != nil || lw.SchemeID != v.Worker.SchemeID {
+		http.NotFound(w, r)
+		return
+	}
+	if problem := readWorker(r, &lw); problem != "" {
+		a.workersPage(w, r, http.StatusBadRequest, problem)
+		return
+	}
+	lw.Active = r.PostFormValue("active") == "on"
+	if lw.ID == v.Worker.ID && (!lw.Active || lw.Role != store.RoleSchemeAdmin) {
+		a.workersPage(w, r, http.StatusBadRequest, "You cannot remove your own admin rights or sign-in; ask another scheme admin.")
+		return
+	}
+	if p := r.PostFormValue("password"); p != "" {
+		if len(p) < 10 {
+			a.workersPage(w, r, http.StatusBadRequest, "Give a password of at least 10 characters.")
+			return
+		}
+		hash, err := HashPassword(p)
+		if err != nil {
+			a.serverError(w, r, "hash password", err)
+			return
+		}
+		lw.PasswordHash = &hash
+	}
+	if err := a.DB.UpdateLinkWorker(ctx, lw); err != nil {
+		a.storeError(w, r, "update link worker", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/workers", http.StatusSeeOther)
+}
+
+// readWorker fills lw from the form and returns a problem in words, if any.
+func readWorker(r *http.Request, lw *store.LinkWorker) string {
+	lw.Name = strings.TrimSpace(r.PostFormValue("name"))
+	if lw.Name == "" {
+		return "Give the link worker's name."
+	}
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	if !strings.Contains(email, "@") {
+		return "Give the email they sign in with."
+	}
+	lw.Email = &email
+	lw.Phone = nil
+	if phone := strings.ReplaceAll(r.PostFormValue("phone"), " ", ""); phone != "" {
+		if !e164.MatchString(phone) {
+			return "Write the phone number in international form, e.g. +447700900123."
+		}
+		lw.Phone = &phone
+	}
+	lw.TelegramChatID = nil
+	if chat := strings.TrimSpace(r.PostFormValue("telegram_chat_id")); chat != "" {
+		id, err := strconv.ParseInt(chat, 10, 64)
+		if err != nil {
+			return "A Telegram chat id is a number."
+		}
+		lw.TelegramChatID = &id
+	}
+	if r.PostFormValue("role") == string(store.RoleSchemeAdmin) {
+		lw.Role = store.RoleSchemeAdmin
+	} else {
+		lw.Role = store.RoleLinkWorker
+	}
+	hours := map[string]string{}
+	for _, d := range escalate.Weekdays {
+		h := strings.TrimSpace(r.PostFormValue("hours_" + d))
+		if h == "" {
+			continue
+		}
+		if _, _, err := escalate.ParseHours(h); err != nil {
+			return err.Error()
+		}
+		hours[d] = h
+	}
+	b, _ := json.Marshal(hours)
+	lw.WorkingHours = b
+	return ""
+}
+
+// Duty cover.
+
+func (a *app) adminDuty(w http.ResponseWriter, r *http.Request) { a.dutyPage(w, r, http.StatusOK, "") }
+
+type coverRow struct {
+	store.DutyCover
+	Name string
+}
+
+func (a *app) dutyPage(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	v := viewerOf(r)
+	a.adminPage(w, r, status, "duty", problem, func(tx *store.Tx, data map[string]any) error {
+		workers, err := tx.ListLinkWorkers(r.Context(), v.Worker.SchemeID)
+		if err != nil {
+			return err
+		}
+		names := map[int64]string{}
+		for _, lw := range workers {
+			names[lw.ID] = lw.Name
+		}
+		cover, err := tx.ListDutyCover(r.Context(), v.Worker.SchemeID, a.Now())
+		var rows []coverRow
+		for _, c := range cover {
+			rows = append(rows, coverRow{DutyCover: c, Name: names[c.LinkWorkerID]})
+		}
+		data["Workers"], data["Cover"], data["Scheme"] = workers, rows, v.Scheme
+		return err
+	})
+}
+
+func (a *app) addDutyCover(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	worker, _ := strconv.ParseInt(r.PostFormValue("worker"), 10, 64)
+	from, err1 := parseLocal(r.PostFormValue("starts_at"), v.Loc)
+	until, err2 := parseLocal(r.PostFormValue("ends_at"), v.Loc)
+	if err1 != nil || err2 != nil || !until.After(from) {
+		a.dutyPage(w, r, http.StatusBadRequest, "Give when the cover starts and ends; it must end after it starts.")
+		return
+	}
+	c := store.DutyCover{SchemeID: v.Worker.SchemeID, LinkWorkerID: worker, StartsAt: from, EndsAt: until}
+	if err := a.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.CreateDutyCover(r.Context(), &c) }); err != nil {
+		if store.ErrorCode(err) == store.Invalid {
+			a.dutyPage(w, r, http.StatusBadRequest, "Choose a link worker of this scheme.")
+			return
+		}
+		a.serverError(w, r, "add duty cover", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/duty", http.StatusSeeOther)
+}
+
+func (a *app) deleteDutyCover(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "cover")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	if err := a.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.DeleteDutyCover(r.Context(), v.Worker.SchemeID, id) }); err != nil {
+		a.storeError(w, r, "delete duty cover", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/duty", http.StatusSeeOther)
+}
+
+// Scheme settings: quiet hours, duty contact, escalation timing.
+
+func (a *app) adminSettings(w http.ResponseWriter, r *http.Request) {
+	a.settingsPage(w, r, http.StatusOK, "", viewerOf(r).Scheme)
+}
+
+func (a *app) settingsPage(w http.ResponseWriter, r *http.Request, status int, problem string, s store.Scheme) {
+	set := escalate.SchemeSettings(s)
+	a.render(w, r, status, "settings", map[string]any{"Problem": problem, "Scheme": s,
+		"AckMinutes": int(set.AckWithin / time.Minute), "DigestAt": set.DigestAt})
+}
+
+func (a *app) saveSettings(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	s := v.Scheme
+	s.SendFrom, s.SendUntil = strings.TrimSpace(r.PostFormValue("send_from")), strings.TrimSpace(r.PostFormValue("send_until"))
+	s.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
+	s.DutyName = strings.TrimSpace(r.PostFormValue("duty_name"))
+	s.DutyPhone = nil
+	if phone := strings.ReplaceAll(r.PostFormValue("duty_phone"), " ", ""); phone != "" {
+		if !e164.MatchString(phone) {
+			a.settingsPage(w, r, http.StatusBadRequest, "Write the duty phone in international form, e.g. +447700900123.", s)
+			return
+		}
+		s.DutyPhone = &phone
+	}
+	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
+		a.settingsPage(w, r, http.StatusBadRequest, "Choose a time zone such as Europe/London.", s)
+		return
+	}
+	from, err1 := time.Parse("15:04", s.SendFrom)
+	until, err2 := time.Parse("15:04", s.SendUntil)
+	if err1 != nil || err2 != nil || !until.After(from) {
+		a.settingsPage(w, r, http.StatusBadRequest, "Nudges are sent between two times of day, such as 09:00 and 20:00; the first must come before the second.", s)
+		return
+	}
+	minutes, err := strconv.Atoi(r.PostFormValue("ack_minutes"))
+	if err != nil || minutes < 1 || minutes > 240 {
+		a.settingsPage(w, r, http.StatusBadRequest, "Give the minutes to acknowledge an urgent escalation, between 1 and 240.", s)
+		return
+	}
+	settings, err := escalate.WithSettings(s, escalate.Settings{AckWithin: time.Duration(minutes) * time.Minute, DigestAt: strings.TrimSpace(r.PostFormValue("digest_at"))})
+	if err != nil {
+		a.settingsPage(w, r, http.StatusBadRequest, err.Error(), s)
+		return
+	}
+	s.Settings = settings
+	if err := a.DB.UpdateScheme(r.Context(), s); err != nil {
+		a.storeError(w, r, "save settings", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+}
+
+// Community groups.
+
+func (a *app) adminGroups(w http.ResponseWriter, r *http.Request) {
+	a.groupsPage(w, r, http.StatusOK, "")
+}
+
+type groupRow struct {
+	store.Group
+	Load int // people who accepted it in the last four weeks
+}
+
+func (a *app) groupsPage(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	v := viewerOf(r)
+	a.adminPage(w, r, status, "groups", problem, func(tx *store.Tx, data map[string]any) error {
+		groups, err := tx.ListGroups(r.Context(), v.Worker.SchemeID, false)
+		if err != nil {
+			return err
+		}
+		load, err := tx.GroupLoad(r.Context(), v.Worker.SchemeID, a.Now().AddDate(0, 0, -28))
+		var rows []groupRow
+		for _, g := range groups {
+			rows = append(rows, groupRow{Group: g, Load: load[g.ID]})
+		}
+		data["Groups"] = rows
+		return err
+	})
+}
+
+func (a *app) addGroup(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	g := store.Group{SchemeID: v.Worker.SchemeID, Active: true}
+	if problem := readGroup(r, &g); problem != "" {
+		a.groupsPage(w, r, http.StatusBadRequest, problem)
+		return
+	}
+	if err := a.DB.CreateGroup(r.Context(), &g); err != nil {
+		if store.ErrorCode(err) == store.Conflict {
+			a.groupsPage(w, r, http.StatusBadRequest, "The scheme already has a group with that name.")
+			return
+		}
+		a.storeError(w, r, "add group", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/groups", http.StatusSeeOther)
+}
+
+func (a *app) updateGroup(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "group")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	g, err := a.DB.GetGroup(r.Context(), id)
+	if err != nil || g.SchemeID != v.Worker.SchemeID {
+		http.NotFound(w, r)
+		return
+	}
+	if problem := readGroup(r, &g); problem != "" {
+		a.groupsPage(w, r, http.StatusBadRequest, problem)
+		return
+	}
+	g.Active = r.PostFormValue("active") == "on"
+	if err := a.DB.UpdateGroup(r.Context(), g); err != nil {
+		a.storeError(w, r, "update group", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/groups", http.StatusSeeOther)
+}
+
+func readGroup(r *http.Request, g *store.Group) string {
+	g.Name = strings.TrimSpace(r.PostFormValue("name"))
+	if g.Name == "" {
+		return "Give the group's name."
+	}
+	g.Description = strings.TrimSpace(r.PostFormValue("description"))
+	g.Place = strings.TrimSpace(r.PostFormValue("place"))
+	g.Schedule = strings.TrimSpace(r.PostFormValue("schedule"))
+	g.Contact = strings.TrimSpace(r.PostFormValue("contact"))
+	g.Tags = nil
+	for _, t := range strings.Split(r.PostFormValue("tags"), ",") {
+		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
+			g.Tags = append(g.Tags, t)
+		}
+	}
+	g.WeeklyCapacity = nil
+	if c := strings.TrimSpace(r.PostFormValue("capacity")); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 {
+			return "Capacity is a number of places a week; leave it empty for no limit."
+		}
+		g.WeeklyCapacity = &n
+	}
+	return ""
+}
+
+// API tokens.
+
+func (a *app) adminTokens(w http.ResponseWriter, r *http.Request) { a.tokensPage(w, r, "") }
+
+func (a *app) tokensPage(w http.ResponseWriter, r *http.Request, created string) {
+	v := viewerOf(r)
+	a.adminPage(w, r, http.StatusOK, "tokens", "", func(tx *store.Tx, data map[string]any) error {
+		list, err := tx.ListAPITokens(r.Context(), v.Worker.SchemeID)
+		data["Tokens"], data["Created"] = list, created
+		return err
+	})
+}
+
+func (a *app) addToken(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	if name == "" {
+		name = "API token"
+	}
+	token := apiTokenPrefix + randomToken()
+	t := store.APIToken{SchemeID: v.Worker.SchemeID, Name: name, TokenHash: hashToken(token)}
+	if err := a.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.CreateAPIToken(r.Context(), &t) }); err != nil {
+		a.storeError(w, r, "create API token", err)
+		return
+	}
+	a.tokensPage(w, r, token)
+}
+
+func (a *app) revokeToken(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "token")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	if err := a.DB.InTx(r.Context(), func(tx *store.Tx) error { return tx.RevokeAPIToken(r.Context(), v.Worker.SchemeID, id) }); err != nil {
+		a.storeError(w, r, "revoke API token", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
+}

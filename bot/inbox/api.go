@@ -1,0 +1,356 @@
+package inbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/linkbot/linkbot/store"
+)
+
+// apiTokenPrefix starts every API token, so a leaked one is easy to spot.
+const apiTokenPrefix = "lbk_"
+
+// maxAPIBody is the largest JSON body the API reads.
+const maxAPIBody = 64 << 10
+
+// apiProblem is the body of every API error: which field, and what is wrong.
+type apiProblem struct {
+	Error struct {
+		Field   string `json:"field,omitempty"`
+		Problem string `json:"problem"`
+	} `json:"error"`
+}
+
+// fieldError is bad input in one field.
+type fieldError struct{ Field, Problem string }
+
+func (e *fieldError) Error() string { return e.Field + ": " + e.Problem }
+
+func (a *app) apiHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/people", a.apiCreatePerson)
+	mux.HandleFunc("POST /api/v1/contacts", a.apiBookContact)
+	mux.HandleFunc("GET /api/v1/escalations", a.apiOpenEscalations)
+	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusNotFound, "", "no such API endpoint; see the README for the API")
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || !strings.HasPrefix(token, apiTokenPrefix) {
+			writeProblem(w, http.StatusUnauthorized, "", "send the scheme's API token as \"Authorization: Bearer lbk_…\"")
+			return
+		}
+		var t store.APIToken
+		err := a.DB.View(r.Context(), func(tx *store.Tx) error {
+			var err error
+			t, err = tx.GetAPIToken(r.Context(), hashToken(strings.TrimSpace(token)))
+			return err
+		})
+		if err != nil {
+			if store.ErrorCode(err) == store.NotFound {
+				writeProblem(w, http.StatusUnauthorized, "", "the API token is unknown or revoked")
+				return
+			}
+			a.apiServerError(w, r, err)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+		mux.ServeHTTP(w, r.WithContext(withScheme(r.Context(), t.SchemeID)))
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeProblem(w http.ResponseWriter, status int, field, problem string) {
+	var p apiProblem
+	p.Error.Field, p.Error.Problem = field, problem
+	writeJSON(w, status, p)
+}
+
+func (a *app) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
+	a.Logger.Error("inbox api", "route", r.Pattern, "err", err)
+	writeProblem(w, http.StatusInternalServerError, "", "something went wrong on our side; try again")
+}
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syntax *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &typeErr):
+			return &fieldError{typeErr.Field, fmt.Sprintf("must be %s", jsonKind(typeErr.Type.Kind().String()))}
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return &fieldError{strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "is not a field of this request"}
+		case errors.As(err, &tooBig):
+			return &fieldError{"", "the body is too large"}
+		case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return &fieldError{"", "the body must be one JSON object"}
+		}
+		return &fieldError{"", "the body must be one JSON object: " + err.Error()}
+	}
+	if dec.More() {
+		return &fieldError{"", "the body must be one JSON object, with nothing after it"}
+	}
+	return nil
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list"
+	}
+	return "a number"
+}
+
+// badInput answers a fieldError with 400, anything else as the store says.
+func (a *app) badInput(w http.ResponseWriter, r *http.Request, err error) {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		writeProblem(w, http.StatusBadRequest, fe.Field, fe.Problem)
+		return
+	}
+	switch store.ErrorCode(err) {
+	case store.Conflict:
+		writeProblem(w, http.StatusConflict, "", "that already exists")
+	case store.Invalid:
+		writeProblem(w, http.StatusBadRequest, "", "the data breaks a rule of the scheme's records")
+	case store.NotFound:
+		writeProblem(w, http.StatusNotFound, "", "not found")
+	default:
+		a.apiServerError(w, r, err)
+	}
+}
+
+// apiPerson is a person as the API takes and gives them.
+type apiPerson struct {
+	ID               int64    `json:"id,omitempty"`
+	Name             string   `json:"name"`
+	Phone            string   `json:"phone,omitempty"`
+	TelegramChatID   int64    `json:"telegram_chat_id,omitempty"`
+	PreferredChannel string   `json:"preferred_channel,omitempty"`
+	Language         string   `json:"language,omitempty"`
+	LinkWorkerEmail  string   `json:"link_worker_email,omitempty"`
+	ReferredBy       string   `json:"referred_by,omitempty"`
+	ReferralSource   string   `json:"referral_source,omitempty"`
+	Area             string   `json:"area,omitempty"`
+	Interests        []string `json:"interests,omitempty"`
+	Discreet         bool     `json:"discreet,omitempty"`
+	ReferredAt       string   `json:"referred_at,omitempty"`
+}
+
+var referralSources = map[string]bool{"gp": true, "practice_staff": true, "self": true, "social_care": true,
+	"voluntary_sector": true, "housing": true, "other": true}
+
+// apiCreatePerson creates a person from a referral.
+func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
+	schemeID := schemeOf(r.Context())
+	var in apiPerson
+	if err := decode(r, &in); err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	p := store.Person{SchemeID: schemeID, Name: strings.TrimSpace(in.Name), Language: in.Language,
+		ReferredBy: in.ReferredBy, ReferralSource: store.ReferralSource(in.ReferralSource), Area: in.Area,
+		Interests: in.Interests, Discreet: in.Discreet, PreferredChannel: store.Channel(in.PreferredChannel)}
+	err := a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		if err := readAPIPerson(r, tx, in, &p); err != nil {
+			return err
+		}
+		if err := tx.CreatePerson(r.Context(), &p); err != nil {
+			if store.ErrorCode(err) == store.Conflict {
+				return &fieldError{"phone", "an active person of this scheme already has this phone number or Telegram chat"}
+			}
+			return err
+		}
+		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.referred", PersonID: &p.ID}
+		return tx.RecordAudit(r.Context(), &e)
+	})
+	if err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	in.ID, in.Phone, in.PreferredChannel, in.Language = p.ID, deref(p.Phone), string(p.PreferredChannel), p.Language
+	in.ReferralSource, in.ReferredAt = string(p.ReferralSource), p.ReferredAt.Format(time.RFC3339)
+	writeJSON(w, http.StatusCreated, in)
+}
+
+func readAPIPerson(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person) error {
+	if p.Name == "" {
+		return &fieldError{"name", "is required"}
+	}
+	if in.Phone != "" {
+		num, err := phonenumbers.Parse(in.Phone, "GB")
+		if err != nil || !phonenumbers.IsPossibleNumber(num) {
+			return &fieldError{"phone", "is not a valid phone number; write it as +447700900123 or 07700 900123"}
+		}
+		e := phonenumbers.Format(num, phonenumbers.E164)
+		p.Phone = &e
+	}
+	if in.TelegramChatID != 0 {
+		p.TelegramChatID = &in.TelegramChatID
+	}
+	switch p.PreferredChannel {
+	case "":
+		p.PreferredChannel = store.ChannelSMS
+		if p.Phone == nil && p.TelegramChatID != nil {
+			p.PreferredChannel = store.ChannelTelegram
+		}
+	case store.ChannelSMS, store.ChannelTelegram:
+	default:
+		return &fieldError{"preferred_channel", `must be "sms" or "telegram"`}
+	}
+	if p.PreferredChannel == store.ChannelSMS && p.Phone == nil {
+		return &fieldError{"phone", "is required to reach the person by SMS"}
+	}
+	if p.PreferredChannel == store.ChannelTelegram && p.TelegramChatID == nil {
+		return &fieldError{"telegram_chat_id", "is required to reach the person by Telegram"}
+	}
+	if p.ReferralSource != "" && !referralSources[string(p.ReferralSource)] {
+		return &fieldError{"referral_source", "must be one of gp, practice_staff, self, social_care, voluntary_sector, housing, other"}
+	}
+	if in.ReferredAt != "" {
+		t, err := time.Parse(time.RFC3339, in.ReferredAt)
+		if err != nil {
+			return &fieldError{"referred_at", "must be a time such as 2026-11-23T10:30:00Z"}
+		}
+		p.ReferredAt = t
+	}
+	if in.LinkWorkerEmail != "" {
+		lw, err := tx.GetLinkWorkerByEmail(r.Context(), in.LinkWorkerEmail)
+		if err != nil || lw.SchemeID != p.SchemeID || !lw.Active {
+			return &fieldError{"link_worker_email", "is not an active link worker of this scheme"}
+		}
+		p.LinkWorkerID = &lw.ID
+	}
+	return nil
+}
+
+// apiContact is a contact as the API takes and gives it.
+type apiContact struct {
+	ID              int64  `json:"id,omitempty"`
+	PersonID        int64  `json:"person_id"`
+	StartsAt        string `json:"starts_at"`
+	Kind            string `json:"kind"`
+	Place           string `json:"place,omitempty"`
+	LinkWorkerEmail string `json:"link_worker_email,omitempty"`
+	Status          string `json:"status,omitempty"`
+}
+
+// apiBookContact books a contact with a person of the scheme.
+func (a *app) apiBookContact(w http.ResponseWriter, r *http.Request) {
+	schemeID := schemeOf(r.Context())
+	var in apiContact
+	if err := decode(r, &in); err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	var c store.Contact
+	err := a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		if in.PersonID == 0 {
+			return &fieldError{"person_id", "is required"}
+		}
+		p, err := tx.GetPersonInScope(r.Context(), in.PersonID, schemeID, 0)
+		if err != nil {
+			return &fieldError{"person_id", "is not a person of this scheme"}
+		}
+		at, err := time.Parse(time.RFC3339, in.StartsAt)
+		if err != nil {
+			return &fieldError{"starts_at", "must be a time such as 2026-11-30T10:30:00Z"}
+		}
+		if !at.After(tx.Now()) {
+			return &fieldError{"starts_at", "must be in the future"}
+		}
+		if !knownKind(in.Kind) {
+			return &fieldError{"kind", "must be one of phone, in_person, home_visit, video"}
+		}
+		c = store.Contact{SchemeID: schemeID, PersonID: p.ID, StartsAt: at, Kind: store.ContactKind(in.Kind), Place: in.Place}
+		switch {
+		case in.LinkWorkerEmail != "":
+			lw, err := tx.GetLinkWorkerByEmail(r.Context(), in.LinkWorkerEmail)
+			if err != nil || lw.SchemeID != schemeID || !lw.Active {
+				return &fieldError{"link_worker_email", "is not an active link worker of this scheme"}
+			}
+			c.LinkWorkerID = lw.ID
+		case p.LinkWorkerID != nil:
+			c.LinkWorkerID = *p.LinkWorkerID
+		default:
+			return &fieldError{"link_worker_email", "is required: the person has no link worker yet"}
+		}
+		if err := tx.CreateContact(r.Context(), &c); err != nil {
+			return err
+		}
+		if err := a.contactChanged(r.Context(), tx, c); err != nil {
+			return err
+		}
+		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "contact.booked", PersonID: &p.ID}
+		return tx.RecordAudit(r.Context(), &e)
+	})
+	if err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	in.ID, in.Status, in.StartsAt = c.ID, string(c.Status), c.StartsAt.Format(time.RFC3339)
+	writeJSON(w, http.StatusCreated, in)
+}
+
+// apiEscalation is an open escalation as the API gives it: never the
+// person's words.
+type apiEscalation struct {
+	ID             int64      `json:"id"`
+	PersonID       int64      `json:"person_id"`
+	LinkWorkerID   *int64     `json:"link_worker_id"`
+	Reason         string     `json:"reason"`
+	Urgency        string     `json:"urgency"`
+	CreatedAt      time.Time  `json:"created_at"`
+	NotifiedAt     *time.Time `json:"notified_at"`
+	DutyNotifiedAt *time.Time `json:"duty_notified_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+}
+
+// apiOpenEscalations lists the scheme's open escalations, urgent first.
+func (a *app) apiOpenEscalations(w http.ResponseWriter, r *http.Request) {
+	var list []store.Escalation
+	err := a.DB.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		list, err = tx.ListOpenEscalations(r.Context(), schemeOf(r.Context()))
+		return err
+	})
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	out := make([]apiEscalation, len(list))
+	for i, e := range list {
+		out[i] = apiEscalation{ID: e.ID, PersonID: e.PersonID, LinkWorkerID: e.LinkWorkerID, Reason: string(e.Reason),
+			Urgency: string(e.Urgency), CreatedAt: e.CreatedAt, NotifiedAt: e.NotifiedAt, DutyNotifiedAt: e.DutyNotifiedAt,
+			AcknowledgedAt: e.AcknowledgedAt}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"escalations": out})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

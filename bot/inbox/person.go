@@ -1,0 +1,226 @@
+package inbox
+
+import (
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/linkbot/linkbot/store"
+)
+
+// personPage is everything the person page shows.
+type personPage struct {
+	Person      store.Person
+	Worker      *store.LinkWorker // their link worker
+	Thread      []threadMessage
+	More        bool // older messages are not shown
+	All         bool // the whole history is shown
+	Escalations []store.Escalation
+	Contacts    []store.Contact
+	Referrals   []referralRow
+	Notes       []noteRow
+	Chart       chart
+	Latest      []latestAnswer
+	PausedUntil *time.Time
+	Dialogues   []string // published dialogue keys that can be started now
+	Workers     []store.LinkWorker
+}
+
+// threadMessage is one message of the thread with who wrote it.
+type threadMessage struct {
+	store.Message
+	Author string
+	Raised bool // it raised an escalation still open
+}
+
+// In reports whether the person sent it.
+func (m threadMessage) In() bool { return m.Direction == store.Inbound }
+
+type referralRow struct {
+	store.Referral
+	Group string
+}
+
+type noteRow struct {
+	store.Note
+	Author string
+}
+
+// person shows one person of the viewer's caseload, and marks their
+// messages read. Anyone outside the viewer's scope is 404.
+func (a *app) person(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	ctx := r.Context()
+	var pg personPage
+	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if pg.Person, err = tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope()); err != nil {
+			return err
+		}
+		if err := a.loadPerson(r, tx, &pg); err != nil {
+			return err
+		}
+		return tx.MarkRead(ctx, id)
+	})
+	if err != nil {
+		a.storeError(w, r, "person", err)
+		return
+	}
+	a.render(w, r, http.StatusOK, "person", map[string]any{"P": pg, "Kinds": contactKinds})
+}
+
+// personThread is the thread alone, for the live update.
+func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	ctx := r.Context()
+	var pg personPage
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if pg.Person, err = tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope()); err != nil {
+			return err
+		}
+		workers, err := tx.ListLinkWorkers(ctx, v.Worker.SchemeID)
+		if err != nil {
+			return err
+		}
+		if pg.Thread, err = thread(r, tx, id, workers); err != nil {
+			return err
+		}
+		escalations, err := tx.ListPersonEscalations(ctx, id)
+		markRaised(pg.Thread, escalations)
+		return err
+	})
+	if err != nil {
+		a.storeError(w, r, "thread", err)
+		return
+	}
+	a.renderBlock(w, r, http.StatusOK, "person", "thread", map[string]any{"P": pg})
+}
+
+func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
+	ctx := r.Context()
+	p := pg.Person
+	workers, err := tx.ListLinkWorkers(ctx, p.SchemeID)
+	if err != nil {
+		return err
+	}
+	pg.Workers = workers
+	names := map[int64]string{}
+	for i, w := range workers {
+		names[w.ID] = w.Name
+		if p.LinkWorkerID != nil && w.ID == *p.LinkWorkerID {
+			pg.Worker = &workers[i]
+		}
+	}
+	if pg.Thread, err = thread(r, tx, p.ID, workers); err != nil {
+		return err
+	}
+	if pg.Escalations, err = tx.ListPersonEscalations(ctx, p.ID); err != nil {
+		return err
+	}
+	markRaised(pg.Thread, pg.Escalations)
+	pg.All = r.URL.Query().Get("thread") == "all"
+	pg.More = len(pg.Thread) == threadLimit && !pg.All
+	if pg.Contacts, err = tx.ListContacts(ctx, p.ID); err != nil {
+		return err
+	}
+	answers, err := tx.ListAnswers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	pg.Chart, pg.Latest = ons4Chart(answers)
+	if err := loadReferrals(r, tx, pg); err != nil {
+		return err
+	}
+	notes, err := tx.ListNotes(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		pg.Notes = append(pg.Notes, noteRow{Note: n, Author: names[n.AuthorID]})
+	}
+	if pg.PausedUntil, err = tx.NudgesPausedUntil(ctx, p.ID); err != nil {
+		return err
+	}
+	dialogues, err := tx.ListDialogues(ctx, p.SchemeID)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, d := range dialogues {
+		if d.PublishedAt != nil && !seen[d.Key] && !strings.HasPrefix(d.Key, "contact-reminder") {
+			seen[d.Key] = true
+			pg.Dialogues = append(pg.Dialogues, d.Key)
+		}
+	}
+	return nil
+}
+
+// markRaised flags the messages that raised escalations still open.
+func markRaised(thread []threadMessage, escalations []store.Escalation) {
+	open := map[int64]bool{}
+	for _, e := range escalations {
+		if e.ResolvedAt == nil && e.MessageID != nil {
+			open[*e.MessageID] = true
+		}
+	}
+	for i := range thread {
+		thread[i].Raised = open[thread[i].ID]
+	}
+}
+
+// thread returns the person's latest messages, or all of them when the
+// page asks for ?thread=all.
+func thread(r *http.Request, tx *store.Tx, personID int64, workers []store.LinkWorker) ([]threadMessage, error) {
+	limit := threadLimit
+	if r.URL.Query().Get("thread") == "all" {
+		limit = math.MaxInt32
+	}
+	msgs, err := tx.ListThread(r.Context(), personID, limit)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, w := range workers {
+		names[w.ID] = w.Name
+	}
+	out := make([]threadMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = threadMessage{Message: m}
+		switch {
+		case m.AuthorID != nil:
+			out[i].Author = names[*m.AuthorID]
+		case m.Direction == store.Outbound:
+			out[i].Author = "Linkbot"
+		}
+	}
+	return out, nil
+}
+
+func loadReferrals(r *http.Request, tx *store.Tx, pg *personPage) error {
+	refs, err := tx.ListReferrals(r.Context(), pg.Person.ID)
+	if err != nil || len(refs) == 0 {
+		return err
+	}
+	groups, err := tx.ListGroups(r.Context(), pg.Person.SchemeID, false)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, g := range groups {
+		names[g.ID] = g.Name
+	}
+	for _, ref := range refs {
+		pg.Referrals = append(pg.Referrals, referralRow{Referral: ref, Group: names[ref.GroupID]})
+	}
+	return nil
+}

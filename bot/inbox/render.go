@@ -1,0 +1,181 @@
+package inbox
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/linkbot/linkbot/store"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pages holds one template set per page: the layout plus the page.
+type pages map[string]*template.Template
+
+var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "error"}
+
+func (a *app) loadPages() pages {
+	funcs := template.FuncMap{
+		"when": func(loc *time.Location, t any) string {
+			tt, ok := timeValue(t)
+			if !ok {
+				return "—"
+			}
+			return tt.In(loc).Format("Mon 2 Jan 2006, 15:04")
+		},
+		"day": func(loc *time.Location, t any) string {
+			tt, ok := timeValue(t)
+			if !ok {
+				return "—"
+			}
+			return tt.In(loc).Format("2 Jan 2006")
+		},
+		"inputTime": func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
+		"age": func(t any) string {
+			tt, ok := timeValue(t)
+			if !ok {
+				return ""
+			}
+			return age(a.Now().Sub(tt))
+		},
+		"reason": func(r store.Reason) string {
+			if words, ok := reasonWords[r]; ok {
+				return words
+			}
+			return string(r)
+		},
+		"kind": func(k store.ContactKind) string {
+			for _, c := range contactKinds {
+				if c.Value == string(k) {
+					return c.Label
+				}
+			}
+			return string(k)
+		},
+		"deref": func(p any) any {
+			switch v := p.(type) {
+			case *string:
+				if v != nil {
+					return *v
+				}
+			case *int64:
+				if v != nil {
+					return *v
+				}
+			case *int:
+				if v != nil {
+					return *v
+				}
+			}
+			return ""
+		},
+	}
+	ps := pages{}
+	for _, name := range pageNames {
+		ps[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles,
+			"templates/layout.html", "templates/"+name+".html"))
+	}
+	return ps
+}
+
+// reasonWords say why something was escalated, for the link worker.
+var reasonWords = map[store.Reason]string{
+	store.ReasonRisk:           "May show risk",
+	store.ReasonWantsContact:   "Asked to talk to you",
+	store.ReasonRearrange:      "Asked to move a contact",
+	store.ReasonLowScore:       "Low check-in answers",
+	store.ReasonNoResponse:     "Check-ins unanswered",
+	store.ReasonDeliveryFailed: "A message could not be delivered",
+	store.ReasonOptedOut:       "Asked for no more messages",
+}
+
+func timeValue(t any) (time.Time, bool) {
+	switch v := t.(type) {
+	case time.Time:
+		return v, !v.IsZero()
+	case *time.Time:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// age writes a duration the way a busy person reads it: "4 min", "3 h", "2 d".
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d d", int(d/(24*time.Hour)))
+}
+
+// render writes page (or one of its named blocks, "page:block") with data.
+func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+	a.renderBlock(w, r, status, page, "layout", data)
+}
+
+func (a *app) renderBlock(w http.ResponseWriter, r *http.Request, status int, page, block string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	if v, ok := r.Context().Value(viewerKey{}).(*viewer); ok {
+		data["V"] = v
+		data["CSRF"] = v.Session.CSRFToken
+		data["Loc"] = v.Loc
+	}
+	var buf bytes.Buffer
+	if err := a.pages[page].ExecuteTemplate(&buf, block, data); err != nil {
+		a.serverError(w, r, "render "+page, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// serverError logs err (never message text) and answers 500.
+func (a *app) serverError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if r.Context().Err() != nil {
+		return // the browser went away; nobody reads the answer
+	}
+	a.Logger.Error("inbox: "+what, "route", r.Pattern, "err", err)
+	http.Error(w, "Something went wrong on our side. Please try again; if it keeps happening, tell your scheme admin.", http.StatusInternalServerError)
+}
+
+// storeError answers a store error: not found is 404, refused data is 400.
+func (a *app) storeError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	switch store.ErrorCode(err) {
+	case store.NotFound:
+		http.NotFound(w, r)
+	case store.Invalid, store.Conflict:
+		http.Error(w, "That could not be saved: "+what+". Go back and check the form.", http.StatusBadRequest)
+	default:
+		a.serverError(w, r, what, err)
+	}
+}
+
+// pathID reads the numeric path value name; ok false means 404 was sent.
+func pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		http.NotFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
+// back redirects to the page the form was on, or to fallback.
+func back(w http.ResponseWriter, r *http.Request, fallback string) {
+	http.Redirect(w, r, fallback, http.StatusSeeOther)
+}
