@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/dispatch"
 	"github.com/linkbot/linkbot/bot/sms"
@@ -218,3 +219,14 @@ func contains(list []string, part string) bool {
 	}
 	return false
 }
+
+type telegramtestUpdate = models.Update
+
+func httptestServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+func smsSender(r *rig) bot.Sender { return sms.NewSender(r.cfg) }
