@@ -99,4 +99,3 @@ func TestTwoDispatchersOnOnePostgreSQLSendEachRowExactlyOnce(t *testing.T) {
 		t.Errorf("claims were %v: both dispatchers should have worked", claimed)
 	}
 }
-
