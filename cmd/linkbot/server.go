@@ -21,8 +21,12 @@ import (
 const shutdownGrace = 20 * time.Second
 
 // newHandler returns every HTTP route of the server, wrapped with metrics.
-func newHandler(db *store.DB, reg *prometheus.Registry) http.Handler {
+// Each of routes mounts more routes (webhooks, pages) on the mux.
+func newHandler(db *store.DB, reg *prometheus.Registry, routes ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
+	for _, r := range routes {
+		r(mux)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
