@@ -65,8 +65,11 @@ type conv struct {
 	address string
 }
 
-// load fills in the scheme and link worker of c.person.
+// load fills in the scheme and link worker of c.person, once.
 func (c *conv) load(ctx context.Context) error {
+	if c.scheme.ID != 0 {
+		return nil
+	}
 	s, err := c.tx.GetScheme(ctx, c.person.SchemeID)
 	if err != nil {
 		return err

@@ -39,14 +39,10 @@ func (e *Engine) HandleInbound(ctx context.Context, in Inbound) error {
 
 // message handles a message or a button choice.
 func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
-	found, err := tx.FindInboundPerson(ctx, store.Channel(in.Channel), in.From)
+	p, err := tx.LockInboundPerson(ctx, store.Channel(in.Channel), in.From)
 	if store.ErrorCode(err) == store.NotFound {
 		return e.unknown(ctx, tx, in)
 	}
-	if err != nil {
-		return err
-	}
-	p, err := tx.LockPerson(ctx, found.ID)
 	if err != nil {
 		return err
 	}
@@ -56,12 +52,9 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 	if err != nil || !isNew {
 		return err // a replay: stored and handled before
 	}
+	// From here on the message is kept whatever fails: each step runs in a
+	// savepoint, and a failed step is logged and undone.
 	c := &conv{e: e, tx: tx, person: p, channel: store.Channel(in.Channel), address: in.From}
-	// From here on the message is kept whatever fails.
-	e.step(ctx, tx, m, "load", func() error { return c.load(ctx) })
-	if c.scheme.ID == 0 {
-		return nil
-	}
 	text := in.Text
 	if in.Kind == KindChoice {
 		text = in.Choice
@@ -77,7 +70,14 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID) })
 		}
 	}
-	e.step(ctx, tx, m, "dialogue", func() error { return c.feedRun(ctx, text, urgent, m.ID) })
+	run, err := tx.GetOpenRun(ctx, p.ID)
+	if store.ErrorCode(err) == store.NotFound {
+		return nil // no run waiting: the message is stored for the link worker
+	}
+	if err != nil {
+		return err
+	}
+	e.step(ctx, tx, m, "dialogue", func() error { return c.feedRun(ctx, run, text, urgent, m.ID) })
 	return nil
 }
 
@@ -114,6 +114,9 @@ func body(in Inbound) string {
 
 // keyword answers STOP, START and HELP.
 func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64) error {
+	if err := c.load(ctx); err != nil {
+		return err
+	}
 	switch k {
 	case KeywordStop:
 		changed, err := optOut(ctx, c.tx, c.person, "replied with a stop request", &messageID, c.e.publicURL)
@@ -142,6 +145,9 @@ func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64) error {
 // safetyNet answers a message that may show risk at once, escalates it as
 // urgent, and tells the link worker.
 func (c *conv) safetyNet(ctx context.Context, r TriageResult, messageID int64) error {
+	if err := c.load(ctx); err != nil {
+		return err
+	}
 	if err := c.reply(ctx, store.MessageSafetyNet, safetyNetText(c.who())); err != nil {
 		return err
 	}
@@ -155,14 +161,7 @@ func (c *conv) safetyNet(ctx context.Context, r TriageResult, messageID int64) e
 // feedRun hands the reply to the person's open run, if any. A message that
 // triage found urgent is not taken as an answer: the run ends, escalated,
 // so no "sorry, I didn't catch that" follows the safety net.
-func (c *conv) feedRun(ctx context.Context, text string, urgent bool, messageID int64) error {
-	run, err := c.tx.GetOpenRun(ctx, c.person.ID)
-	if store.ErrorCode(err) == store.NotFound {
-		return nil // no run waiting: stored for the link worker
-	}
-	if err != nil {
-		return err
-	}
+func (c *conv) feedRun(ctx context.Context, run store.Run, text string, urgent bool, messageID int64) error {
 	if urgent {
 		if _, err := c.tx.CancelRunTimeouts(ctx, run.ID); err != nil {
 			return err
@@ -171,6 +170,9 @@ func (c *conv) feedRun(ctx context.Context, text string, urgent bool, messageID 
 	}
 	if c.person.OptedOutAt != nil {
 		return nil
+	}
+	if err := c.load(ctx); err != nil {
+		return err
 	}
 	d, err := c.e.dialogues.Load(ctx, c.tx, run.DialogueID)
 	if err != nil {

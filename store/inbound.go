@@ -13,11 +13,21 @@ import (
 // channel, a chat id for Telegram. When people of several schemes share a
 // number, the one referred most recently is taken. NotFound when no one has it.
 func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address string) (Person, error) {
+	return tx.findInboundPerson(ctx, channel, address, "")
+}
+
+// LockInboundPerson is FindInboundPerson that also locks the person's row
+// until tx ends (see LockPerson), in the same statement.
+func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address string) (Person, error) {
+	return tx.findInboundPerson(ctx, channel, address, tx.forUpdate())
+}
+
+func (tx *Tx) findInboundPerson(ctx context.Context, channel Channel, address, lock string) (Person, error) {
 	const op = "find inbound person"
 	var p Person
 	if channel != ChannelTelegram {
 		err := tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
-			WHERE status = 'active' AND phone = ? ORDER BY referred_at DESC, id DESC LIMIT 1`, address)
+			WHERE status = 'active' AND phone = ? ORDER BY referred_at DESC, id DESC LIMIT 1`+lock, address)
 		return p, err
 	}
 	chat, err := strconv.ParseInt(address, 10, 64)
@@ -25,7 +35,7 @@ func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address st
 		return p, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
 	}
 	err = tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
-		WHERE status = 'active' AND telegram_chat_id = ? ORDER BY referred_at DESC, id DESC LIMIT 1`, chat)
+		WHERE status = 'active' AND telegram_chat_id = ? ORDER BY referred_at DESC, id DESC LIMIT 1`+lock, chat)
 	return p, err
 }
 
@@ -129,23 +139,6 @@ func (tx *Tx) SetTelegramBlocked(ctx context.Context, personID int64, at *time.T
 	}
 	n, err := tx.exec(ctx, "set telegram blocked", `UPDATE people SET telegram_blocked_at = ? WHERE id = ? AND `+cond, utcp(at), personID)
 	return n > 0, err
-}
-
-// TelegramBlocked reports whether the person has blocked the bot on Telegram.
-func (tx *Tx) TelegramBlocked(ctx context.Context, personID int64) (bool, error) {
-	var at *time.Time
-	err := tx.get(ctx, "telegram blocked", &at, `SELECT telegram_blocked_at FROM people WHERE id = ?`, personID)
-	return at != nil, err
-}
-
-// CountRecentSends counts outbound messages to address on channel with
-// exactly body that were sent, or are being sent, since since.
-func (tx *Tx) CountRecentSends(ctx context.Context, channel Channel, address, body string, since time.Time) (int, error) {
-	var n int
-	err := tx.get(ctx, "count recent sends", &n, `SELECT count(*) FROM messages
-		WHERE direction = 'out' AND channel = ? AND address = ? AND body = ?
-		AND status IN ('sent', 'delivered', 'undelivered') AND sent_at >= ?`, channel, address, body, utc(since))
-	return n, err
 }
 
 // FindOutbound returns the outbound message the channel knows as providerID.

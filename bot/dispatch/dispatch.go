@@ -176,56 +176,52 @@ func (d *Dispatcher) batchSize() int {
 // Telegram, and a text already sent LoopLimit times to the same address
 // within LoopWindow.
 func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time.Time) ([]*outcome, error) {
-	out := make([]*outcome, len(batch))
-	err := d.db.InTx(ctx, func(tx *store.Tx) error {
-		people := map[int64]store.Person{}
-		inBatch := map[[3]string]int{} // identical texts in this batch
-		for i, m := range batch {
-			o := &outcome{msg: m}
-			out[i] = o
-			if _, ok := d.cfg.Senders[m.Channel]; !ok {
-				o.err = errNoSender
-				continue
-			}
-			if m.PersonID != nil {
-				p, ok := people[*m.PersonID]
-				if !ok {
-					var err error
-					if p, err = tx.GetPerson(ctx, *m.PersonID); err != nil {
-						return err
-					}
-					people[p.ID] = p
-				}
-				if p.OptedOutAt != nil && m.Kind != store.MessageKeyword && m.Kind != store.MessageSafetyNet {
-					o.hold = "the person has opted out"
-					continue
-				}
-				if m.Channel == store.ChannelTelegram {
-					blocked, err := tx.TelegramBlocked(ctx, p.ID)
-					if err != nil {
-						return err
-					}
-					if blocked {
-						o.hold = "the person has blocked the bot on Telegram"
-						continue
-					}
-				}
-			}
-			n, err := tx.CountRecentSends(ctx, m.Channel, m.Address, m.Body, now.Add(-LoopWindow))
-			if err != nil {
-				return err
-			}
-			key := [3]string{string(m.Channel), m.Address, m.Body}
-			n += inBatch[key]
-			inBatch[key]++
-			if n >= LoopLimit {
-				o.hold = "loop guard: the same text went to this address " + strconv.Itoa(n) + " times in 5 minutes"
-			}
+	var people []int64
+	var addresses []string
+	for _, m := range batch {
+		if m.PersonID != nil {
+			people = append(people, *m.PersonID)
 		}
-		return nil
+		addresses = append(addresses, m.Address)
+	}
+	var states map[int64]store.SendState
+	var recent map[store.SendKey]int
+	err := d.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if states, err = tx.SendStates(ctx, people); err != nil {
+			return err
+		}
+		recent, err = tx.RecentSends(ctx, addresses, now.Add(-LoopWindow))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dispatch: check batch: %w", err)
+	}
+	out := make([]*outcome, len(batch))
+	for i, m := range batch {
+		o := &outcome{msg: m}
+		out[i] = o
+		if _, ok := d.cfg.Senders[m.Channel]; !ok {
+			o.err = errNoSender
+			continue
+		}
+		if m.PersonID != nil {
+			st := states[*m.PersonID]
+			if st.OptedOut && m.Kind != store.MessageKeyword && m.Kind != store.MessageSafetyNet {
+				o.hold = "the person has opted out"
+				continue
+			}
+			if st.TelegramBlocked && m.Channel == store.ChannelTelegram {
+				o.hold = "the person has blocked the bot on Telegram"
+				continue
+			}
+		}
+		key := store.SendKey{Channel: m.Channel, Address: m.Address, Body: m.Body}
+		n := recent[key]
+		recent[key]++ // identical texts in this batch count too
+		if n >= LoopLimit {
+			o.hold = "loop guard: the same text went to this address " + strconv.Itoa(n) + " times in 5 minutes"
+		}
 	}
 	return out, nil
 }
@@ -286,16 +282,42 @@ func (d *Dispatcher) sendOne(ctx context.Context, o *outcome) {
 	o.providerID, o.err = d.cfg.Senders[m.Channel].Send(ctx, bot.Outbound{To: m.Address, Text: m.Body})
 }
 
-// record writes the outcomes of a batch in one transaction.
+// record writes the outcomes of a batch in one transaction: the sent
+// messages in one statement, the rest one by one.
 func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 	now := d.cfg.Now()
 	owner := d.cfg.Owner
+	var sent []store.Sent
+	var delivered []*outcome
+	for _, o := range outcomes {
+		if o.hold == "" && o.err == nil {
+			sent = append(sent, store.Sent{ID: o.msg.ID, ProviderID: o.providerID})
+			if s, ok := d.cfg.Senders[o.msg.Channel].(InstantDelivery); ok && s.DeliversAtOnce() {
+				delivered = append(delivered, o)
+			}
+		}
+	}
 	err := d.db.InTx(ctx, func(tx *store.Tx) error {
+		marked, err := tx.MarkSentBatch(ctx, owner, sent)
+		if err != nil {
+			return err
+		}
+		if len(marked) < len(sent) {
+			// Leases ran out and another dispatcher took the messages
+			// over; it records their outcome.
+			d.log.WarnContext(ctx, "dispatch: lease lost before the outcome was recorded", "messages", len(sent)-len(marked))
+		}
+		for _, o := range delivered {
+			if _, _, err := tx.UpdateDelivery(ctx, o.msg.Channel, o.providerID, store.StatusDelivered); err != nil {
+				return err
+			}
+		}
 		for _, o := range outcomes {
+			if o.hold == "" && o.err == nil {
+				continue
+			}
 			if err := d.recordOne(ctx, tx, o, now, owner); err != nil {
 				if store.ErrorCode(err) == store.Conflict {
-					// The lease ran out and another dispatcher took the
-					// message over; it records the outcome.
 					d.log.WarnContext(ctx, "dispatch: lease lost before the outcome was recorded", "message", o.msg.ID)
 					continue
 				}
@@ -315,15 +337,6 @@ func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, no
 	switch {
 	case o.hold != "":
 		return tx.HoldMessage(ctx, m.ID, owner, o.hold)
-	case o.err == nil:
-		if err := tx.MarkSent(ctx, m.ID, owner, o.providerID); err != nil {
-			return err
-		}
-		if s, ok := d.cfg.Senders[m.Channel].(InstantDelivery); ok && s.DeliversAtOnce() {
-			_, _, err := tx.UpdateDelivery(ctx, m.Channel, o.providerID, store.StatusDelivered)
-			return err
-		}
-		return nil
 	case errors.Is(o.err, errNoSender):
 		retry := now.Add(d.cfg.MaxBackoff)
 		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &retry)

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SendState is what the dispatcher must know of a person before sending
+// to them.
+type SendState struct {
+	OptedOut        bool // no nudges or replies: only keyword answers and the safety net
+	TelegramBlocked bool // the person blocked the bot on Telegram
+}
+
+// SendStates returns the send state of each of the people, by id.
+func (tx *Tx) SendStates(ctx context.Context, personIDs []int64) (map[int64]SendState, error) {
+	const op = "read send states"
+	states := map[int64]SendState{}
+	if len(personIDs) == 0 {
+		return states, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, opted_out_at IS NOT NULL AS opted_out, telegram_blocked_at IS NOT NULL AS blocked
+		FROM people WHERE id IN (?)`, personIDs)
+	if err != nil {
+		return nil, invalid(op, "%v", err)
+	}
+	var rows []struct {
+		ID       int64 `db:"id"`
+		OptedOut bool  `db:"opted_out"`
+		Blocked  bool  `db:"blocked"`
+	}
+	if err := tx.selectAll(ctx, op, &rows, q, args...); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		states[r.ID] = SendState{OptedOut: r.OptedOut, TelegramBlocked: r.Blocked}
+	}
+	return states, nil
+}
+
+// SendKey is one text to one address.
+type SendKey struct {
+	Channel Channel
+	Address string
+	Body    string
+}
+
+// RecentSends counts, for each text to each of the addresses, the
+// outbound messages sent since since (sent, delivered or undelivered).
+func (tx *Tx) RecentSends(ctx context.Context, addresses []string, since time.Time) (map[SendKey]int, error) {
+	const op = "count recent sends"
+	counts := map[SendKey]int{}
+	if len(addresses) == 0 {
+		return counts, nil
+	}
+	q, args, err := sqlx.In(`SELECT channel, address, body, count(*) AS n FROM messages
+		WHERE direction = 'out' AND address IN (?) AND sent_at >= ? AND status IN ('sent', 'delivered', 'undelivered')
+		GROUP BY channel, address, body`, addresses, utc(since))
+	if err != nil {
+		return nil, invalid(op, "%v", err)
+	}
+	var rows []struct {
+		SendKey
+		N int `db:"n"`
+	}
+	if err := tx.selectAll(ctx, op, &rows, q, args...); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		counts[r.SendKey] = r.N
+	}
+	return counts, nil
+}
+
+// Sent is a message the provider accepted, with its id there.
+type Sent struct {
+	ID         int64
+	ProviderID string
+}
+
+// MarkSentBatch is MarkSent for many messages in one statement. It returns
+// the ids of the messages it marked; the others were no longer owner's.
+func (tx *Tx) MarkSentBatch(ctx context.Context, owner string, sent []Sent) ([]int64, error) {
+	if len(sent) == 0 {
+		return nil, nil
+	}
+	values := make([]string, len(sent))
+	args := make([]any, 0, 2*len(sent)+3)
+	for i, s := range sent {
+		values[i] = "(CAST(? AS bigint), ?)"
+		args = append(args, s.ID, s.ProviderID)
+	}
+	args = append(args, tx.now, owner)
+	var ids []int64
+	err := tx.selectAll(ctx, "mark messages sent", &ids, `WITH v (id, pid) AS (VALUES `+strings.Join(values, ", ")+`)
+		UPDATE messages SET status = 'sent', provider_id = (SELECT pid FROM v WHERE v.id = messages.id), sent_at = ?,
+		lease_owner = NULL, lease_until = NULL, error_code = '', error_text = ''
+		WHERE id IN (SELECT id FROM v) AND status = 'sending' AND lease_owner = ?
+		RETURNING id`, args...)
+	return ids, err
+}
