@@ -407,3 +407,45 @@ func TestACrashedDispatchersClaimIsTakenUpAfterTheLease(t *testing.T) {
 		}
 	})
 }
+
+func TestTwoRepliesAtTheSameMomentAreHandledOneAfterTheOther(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		r.startRun("ons4", store.ChannelSMS, *r.person.Phone)
+		done := make(chan int, 2)
+		for _, reply := range []string{"7", "8"} {
+			go func() { done <- r.text(reply) }()
+		}
+		for range 2 {
+			if code := <-done; code != http.StatusOK {
+				t.Fatalf("status %d, want 200", code)
+			}
+		}
+		answers, err := db.ListAnswers(r.ctx, r.person.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(answers) != 2 || *answers[0].MeasureKey != "ons4.life_satisfaction" || *answers[1].MeasureKey != "ons4.worthwhile" {
+			t.Fatalf("answers = %+v, want the two replies as two answers in turn", answers)
+		}
+	})
+}
+
+func TestAPersonWhoseSupportEndedStillReachesSomeone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		p := r.reload()
+		p.Status, p.EndedAt = store.PersonEnded, storetest.Ptr(r.clock.Now())
+		if err := db.UpdatePerson(r.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		r.text("I want to end it all")
+		if in := r.inbound(); len(in) != 1 {
+			t.Fatalf("stored %d messages, want the message kept", len(in))
+		}
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); len(got) != 1 || !strings.Contains(got[0], "999") {
+			t.Fatalf("sent %q, want the safety net", got)
+		}
+	})
+}

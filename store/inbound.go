@@ -8,10 +8,11 @@ import (
 	"time"
 )
 
-// FindInboundPerson returns the active person who writes from address on
+// FindInboundPerson returns the person who writes from address on
 // channel, in any scheme: a phone number for SMS and the simulated
-// channel, a chat id for Telegram. When people of several schemes share a
-// number, the one referred most recently is taken. NotFound when no one has it.
+// channel, a chat id for Telegram. An active person comes before one whose
+// support has ended (whose messages must still reach someone); among
+// several, the one referred most recently. NotFound when no one has it.
 func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address string) (Person, error) {
 	return tx.findInboundPerson(ctx, channel, address, "")
 }
@@ -27,7 +28,7 @@ func (tx *Tx) findInboundPerson(ctx context.Context, channel Channel, address, l
 	var p Person
 	if channel != ChannelTelegram {
 		err := tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
-			WHERE status = 'active' AND phone = ? ORDER BY referred_at DESC, id DESC LIMIT 1`+lock, address)
+			WHERE phone = ? ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+lock, address)
 		return p, err
 	}
 	chat, err := strconv.ParseInt(address, 10, 64)
@@ -35,7 +36,7 @@ func (tx *Tx) findInboundPerson(ctx context.Context, channel Channel, address, l
 		return p, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
 	}
 	err = tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
-		WHERE status = 'active' AND telegram_chat_id = ? ORDER BY referred_at DESC, id DESC LIMIT 1`+lock, chat)
+		WHERE telegram_chat_id = ? ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+lock, chat)
 	return p, err
 }
 

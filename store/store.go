@@ -81,7 +81,8 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, openError("PostgreSQL", where, rawURL, err, "check LINKBOT_DATABASE_URL")
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(5)
+	// Keep every connection: opening one costs PostgreSQL a process.
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, connectTimeout+time.Second)
 	defer cancel()

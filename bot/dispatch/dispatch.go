@@ -150,7 +150,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if err != nil {
 			return len(batch), err
 		}
-		d.send(ctx, outcomes)
+		d.send(ctx, outcomes, now.Add(d.cfg.Lease*3/5))
 		if err := d.record(ctx, outcomes); err != nil {
 			return len(batch), err
 		}
@@ -226,7 +226,10 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 	return out, nil
 }
 
-var errNoSender = errors.New("no sender for this channel")
+var (
+	errNoSender   = errors.New("no sender for this channel")
+	errLeaseShort = errors.New("not sent before the lease was mostly used up")
+)
 
 // InstantDelivery is a Sender whose messages are delivered as soon as they
 // are sent (the simulated channel): the dispatcher records them delivered.
@@ -237,7 +240,11 @@ type InstantDelivery interface {
 // send sends every message not held, Workers at a time, each after its
 // sender's rate limit allows. Messages to one address go one after another
 // in the order claimed, so a person reads them in the order written.
-func (d *Dispatcher) send(ctx context.Context, outcomes []*outcome) {
+//
+// A message whose turn comes after sendBy, when the lease is mostly used
+// up, is not sent but put back: another dispatcher could take it over once
+// the lease ends, and must not send it a second time.
+func (d *Dispatcher) send(ctx context.Context, outcomes []*outcome, sendBy time.Time) {
 	var groups [][]*outcome
 	index := map[string]int{}
 	for _, o := range outcomes {
@@ -261,6 +268,10 @@ func (d *Dispatcher) send(ctx context.Context, outcomes []*outcome) {
 			defer wg.Done()
 			for group := range work {
 				for _, o := range group {
+					if d.cfg.Now().After(sendBy) {
+						o.err = errLeaseShort
+						continue
+					}
 					d.sendOne(ctx, o)
 				}
 			}
@@ -340,6 +351,8 @@ func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, no
 	case errors.Is(o.err, errNoSender):
 		retry := now.Add(d.cfg.MaxBackoff)
 		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &retry)
+	case errors.Is(o.err, errLeaseShort):
+		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &now)
 	}
 	retry, after := bot.Retryable(o.err)
 	code := ""

@@ -37,8 +37,8 @@ CREATE INDEX unknown_senders_reply ON unknown_senders ((coalesce(lease_until, la
 ALTER TABLE people ADD COLUMN telegram_blocked_at TIMESTAMP;
 
 -- The pipeline finds who wrote in by address alone, in any scheme.
-CREATE INDEX people_inbound_phone ON people (phone) WHERE status = 'active' AND phone IS NOT NULL;
-CREATE INDEX people_inbound_telegram ON people (telegram_chat_id) WHERE status = 'active' AND telegram_chat_id IS NOT NULL;
+CREATE INDEX people_inbound_phone ON people (phone) WHERE phone IS NOT NULL;
+CREATE INDEX people_inbound_telegram ON people (telegram_chat_id) WHERE telegram_chat_id IS NOT NULL;
 
 -- The dispatcher's loop guard counts recent sends of one text to one address.
 CREATE INDEX messages_recent_sends ON messages (address, sent_at) WHERE direction = 'out';
