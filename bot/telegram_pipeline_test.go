@@ -89,8 +89,16 @@ func TestTelegramStartLinksTheChatAndAButtonAnswersTheRun(t *testing.T) {
 		r := newTelegramRig(t, db)
 		const chat = 555001
 		code := r.linkCode(r.person.ID, 0)
-		if link := r.bot.StartLink(code); !strings.HasSuffix(link, "?start="+code) {
-			t.Fatalf("start link %q", link)
+		err := db.InTx(r.ctx, func(tx *store.Tx) error {
+			return bot.QueueTelegramInvite(r.ctx, tx, r.person, r.bot.StartLink(code))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.dispatch()
+		want := "https://t.me/" + telegramtest.Username + "?start=" + code
+		if got := r.sentTo(*r.person.Phone); len(got) != 1 || !strings.Contains(got[0], want) {
+			t.Fatalf("invite SMS %q, want the link %s", got, want)
 		}
 		r.update(telegramtest.Start(chat, 1, code))
 		p := r.reload()
