@@ -72,6 +72,11 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", fmt.Sprint(int(connectTimeout.Seconds())))
 	}
+	// One round trip a query instead of two (lib/pq otherwise prepares
+	// each parameterised query before running it).
+	if q.Get("binary_parameters") == "" {
+		q.Set("binary_parameters", "yes")
+	}
 	// Times come back in UTC whatever the server's or the URL's zone.
 	q.Del("TimeZone")
 	q.Set("timezone", "UTC")
