@@ -39,7 +39,7 @@ func (e *Engine) HandleInbound(ctx context.Context, in Inbound) error {
 
 // message handles a message or a button choice.
 func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
-	p, err := tx.LockInboundPerson(ctx, store.Channel(in.Channel), in.From)
+	p, openRun, err := tx.LockInboundPerson(ctx, store.Channel(in.Channel), in.From)
 	if store.ErrorCode(err) == store.NotFound {
 		return e.unknown(ctx, tx, in)
 	}
@@ -70,9 +70,17 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID) })
 		}
 	}
-	run, err := tx.GetOpenRun(ctx, p.ID)
-	if store.ErrorCode(err) == store.NotFound {
+	if openRun == nil {
 		return nil // no run waiting: the message is stored for the link worker
+	}
+	run, err := tx.GetRun(ctx, *openRun)
+	if err == nil && run.EndedAt != nil {
+		// The lookup saw the database as it was before the lock was
+		// granted; the run has ended since. Look again.
+		run, err = tx.GetOpenRun(ctx, p.ID)
+		if store.ErrorCode(err) == store.NotFound {
+			return nil
+		}
 	}
 	if err != nil {
 		return err

@@ -18,9 +18,28 @@ func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address st
 }
 
 // LockInboundPerson is FindInboundPerson that also locks the person's row
-// until tx ends (see LockPerson), in the same statement.
-func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address string) (Person, error) {
-	return tx.findInboundPerson(ctx, channel, address, tx.forUpdate())
+// until tx ends (see LockPerson) and returns the id of their open run, nil
+// when they have none, all in one statement. The run id is as of the
+// statement's start: if the statement waited for the lock, a run may have
+// ended (check EndedAt) or, rarely, started since.
+func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address string) (Person, *int64, error) {
+	const op = "lock inbound person"
+	var row struct {
+		Person
+		OpenRunID *int64 `db:"open_run_id"`
+	}
+	where, arg := `phone = ?`, any(address)
+	if channel == ChannelTelegram {
+		chat, err := strconv.ParseInt(address, 10, 64)
+		if err != nil {
+			return Person{}, nil, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
+		}
+		where, arg = `telegram_chat_id = ?`, chat
+	}
+	err := tx.get(ctx, op, &row, `SELECT `+personColumns+`,
+		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id
+		FROM people WHERE `+where+` ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+tx.forUpdate(), arg)
+	return row.Person, row.OpenRunID, err
 }
 
 func (tx *Tx) findInboundPerson(ctx context.Context, channel Channel, address, lock string) (Person, error) {
