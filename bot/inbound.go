@@ -275,7 +275,14 @@ func (e *Engine) link(ctx context.Context, tx *store.Tx, in Inbound) error {
 	}
 	p.TelegramChatID = &chat
 	p.PreferredChannel = store.ChannelTelegram
-	if err := tx.UpdatePerson(ctx, p); err != nil {
+	err = tx.Savepoint(ctx, func() error { return tx.UpdatePerson(ctx, p) })
+	if store.ErrorCode(err) == store.Conflict {
+		// The chat already belongs to another person of the scheme: the
+		// code is spent, and the link worker sees nothing changed.
+		e.log.WarnContext(ctx, "inbound: a Telegram chat linked to one person was offered a code for another", "person", p.ID)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	if _, err := tx.SetTelegramBlocked(ctx, p.ID, nil); err != nil {

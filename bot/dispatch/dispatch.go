@@ -113,7 +113,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	ticker := time.NewTicker(d.cfg.Tick)
 	defer ticker.Stop()
 	for {
-		n, err := d.RunOnce(context.WithoutCancel(ctx))
+		n, err := d.RunOnce(ctx)
 		if err != nil {
 			d.log.ErrorContext(ctx, "dispatch: round failed", "err", err)
 		}
@@ -138,8 +138,14 @@ type outcome struct {
 
 // RunOnce claims one batch of due messages, sends them and records the
 // outcomes, and returns how many it claimed. Tests call it with a fake
-// clock instead of Run.
+// clock instead of Run. When ctx ends, messages not yet sent are put back
+// for later; a send under way is finished and recorded.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	stopping := ctx
+	ctx = context.WithoutCancel(ctx)
+	if stopping.Err() != nil {
+		return 0, nil
+	}
 	now := d.cfg.Now()
 	batch, err := d.db.ClaimOutbox(ctx, now, d.cfg.Owner, d.cfg.Lease, d.batchSize())
 	if err != nil {
@@ -150,7 +156,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if err != nil {
 			return len(batch), err
 		}
-		d.send(ctx, outcomes, now.Add(d.cfg.Lease*3/5))
+		d.send(ctx, stopping, outcomes, now.Add(d.cfg.Lease*3/5))
 		if err := d.record(ctx, outcomes); err != nil {
 			return len(batch), err
 		}
@@ -227,8 +233,8 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 }
 
 var (
-	errNoSender   = errors.New("no sender for this channel")
-	errLeaseShort = errors.New("not sent before the lease was mostly used up")
+	errNoSender = errors.New("no sender for this channel")
+	errPutBack  = errors.New("not sent: the lease was mostly used up, or the dispatcher is stopping")
 )
 
 // InstantDelivery is a Sender whose messages are delivered as soon as they
@@ -244,7 +250,7 @@ type InstantDelivery interface {
 // A message whose turn comes after sendBy, when the lease is mostly used
 // up, is not sent but put back: another dispatcher could take it over once
 // the lease ends, and must not send it a second time.
-func (d *Dispatcher) send(ctx context.Context, outcomes []*outcome, sendBy time.Time) {
+func (d *Dispatcher) send(ctx, stopping context.Context, outcomes []*outcome, sendBy time.Time) {
 	var groups [][]*outcome
 	index := map[string]int{}
 	for _, o := range outcomes {
@@ -268,11 +274,11 @@ func (d *Dispatcher) send(ctx context.Context, outcomes []*outcome, sendBy time.
 			defer wg.Done()
 			for group := range work {
 				for _, o := range group {
-					if d.cfg.Now().After(sendBy) {
-						o.err = errLeaseShort
+					if d.cfg.Now().After(sendBy) || stopping.Err() != nil {
+						o.err = errPutBack
 						continue
 					}
-					d.sendOne(ctx, o)
+					d.sendOne(ctx, stopping, o)
 				}
 			}
 		}()
@@ -284,10 +290,10 @@ func (d *Dispatcher) send(ctx context.Context, outcomes []*outcome, sendBy time.
 	wg.Wait()
 }
 
-func (d *Dispatcher) sendOne(ctx context.Context, o *outcome) {
+func (d *Dispatcher) sendOne(ctx, stopping context.Context, o *outcome) {
 	m := o.msg
-	if err := d.cfg.Limits.wait(ctx, m.Channel, m.Address); err != nil {
-		o.err = &bot.SendError{Channel: bot.Channel(m.Channel), Failure: bot.FailTemporary, Err: err}
+	if err := d.cfg.Limits.wait(stopping, m.Channel, m.Address); err != nil {
+		o.err = errPutBack
 		return
 	}
 	o.providerID, o.err = d.cfg.Senders[m.Channel].Send(ctx, bot.Outbound{To: m.Address, Text: m.Body})
@@ -351,7 +357,7 @@ func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, no
 	case errors.Is(o.err, errNoSender):
 		retry := now.Add(d.cfg.MaxBackoff)
 		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &retry)
-	case errors.Is(o.err, errLeaseShort):
+	case errors.Is(o.err, errPutBack):
 		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &now)
 	}
 	retry, after := bot.Retryable(o.err)

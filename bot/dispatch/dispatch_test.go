@@ -99,3 +99,37 @@ func TestTwoDispatchersOnOnePostgreSQLSendEachRowExactlyOnce(t *testing.T) {
 		t.Errorf("claims were %v: both dispatchers should have worked", claimed)
 	}
 }
+
+// cancelOnSend cancels a context at the first message it is given.
+type cancelOnSend struct {
+	cancel context.CancelFunc
+	sent   []string
+}
+
+func (c *cancelOnSend) Send(ctx context.Context, out bot.Outbound) (string, error) {
+	c.cancel()
+	c.sent = append(c.sent, out.Text)
+	return fmt.Sprintf("id-%d", len(c.sent)), nil
+}
+
+func TestAStoppingDispatcherFinishesTheSendUnderWayAndPutsTheRestBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		p := storetest.Person(t, db)
+		first := storetest.Outbound(t, db, p, func(m *store.Message) { m.Body = "first" })
+		second := storetest.Outbound(t, db, p, func(m *store.Message) { m.Body = "second" })
+		ctx, cancel := context.WithCancel(context.Background())
+		sender := &cancelOnSend{cancel: cancel}
+		d := dispatch.New(db, dispatch.Config{Senders: map[store.Channel]bot.Sender{store.ChannelSMS: sender}, Logger: quiet})
+		if _, err := d.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(sender.sent) != 1 {
+			t.Fatalf("sent %q, want only the first", sender.sent)
+		}
+		a, _ := db.GetMessage(context.Background(), first.ID)
+		b, _ := db.GetMessage(context.Background(), second.ID)
+		if a.Status != store.StatusSent || b.Status != store.StatusQueued {
+			t.Fatalf("first is %s, second %s; want sent and queued", a.Status, b.Status)
+		}
+	})
+}
