@@ -122,9 +122,10 @@ func (c *conv) escalate(ctx context.Context, reason store.Reason, urgency store.
 
 // Escalate records an escalation about person p and queues a notification
 // to their link worker, by Telegram if they have linked a chat, else by
-// SMS, else not at all (the inbox still shows it). The notification names
-// no one and quotes nothing: it says what kind of thing happened and links
-// to publicURL/people/{id}.
+// SMS, else not at all (the inbox still shows it). An urgent notification
+// goes at once, at any hour; others wait for the link worker's working
+// hours. The notification names no one and quotes nothing: it says what
+// kind of thing happened and links to publicURL/people/{id}.
 func Escalate(ctx context.Context, tx *store.Tx, p store.Person, reason store.Reason, urgency store.Urgency,
 	note string, messageID *int64, publicURL string) error {
 	esc := store.Escalation{SchemeID: p.SchemeID, PersonID: p.ID, LinkWorkerID: p.LinkWorkerID,
@@ -145,6 +146,14 @@ func Escalate(ctx context.Context, tx *store.Tx, p store.Person, reason store.Re
 	}
 	m := store.Message{SchemeID: p.SchemeID, LinkWorkerID: &w.ID, Channel: channel, Address: address,
 		Kind: store.MessageNotification, Body: notificationText(reason, urgency, p.ID, publicURL)}
+	if urgency != store.Urgent {
+		s, err := tx.GetScheme(ctx, p.SchemeID)
+		if err != nil {
+			return fmt.Errorf("escalate %s: %w", reason, err)
+		}
+		at := nextWorkingTime(w, s, tx.Now())
+		m.NextAttemptAt = &at
+	}
 	if err := tx.QueueMessage(ctx, &m); err != nil {
 		return fmt.Errorf("notify link worker: %w", err)
 	}

@@ -449,3 +449,29 @@ func TestAPersonWhoseSupportEndedStillReachesSomeone(t *testing.T) {
 		}
 	})
 }
+
+func TestARoutineNotificationWaitsForWorkingHoursAndAnUrgentOneDoesNot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		r.clock.Advance(9 * time.Hour) // 23:00 in London
+		r.text("STOP")
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); len(got) != 1 {
+			t.Fatalf("person got %q, want the STOP confirmation at once", got)
+		}
+		if got := r.sentTo(*r.worker.Phone); len(got) != 0 {
+			t.Fatalf("link worker got %q at 23:00, want nothing until morning", got)
+		}
+		r.text("START")
+		r.text("I want to end it all")
+		r.dispatch()
+		if got := r.sentTo(*r.worker.Phone); len(got) != 1 || !strings.Contains(got[0], "URGENT") {
+			t.Fatalf("link worker got %q, want the urgent note at once", got)
+		}
+		r.clock.Advance(10 * time.Hour) // 09:00
+		r.dispatch()
+		if got := r.sentTo(*r.worker.Phone); len(got) != 2 || !strings.Contains(got[1], "opted out") {
+			t.Fatalf("link worker got %q, want the opt-out note in the morning", got)
+		}
+	})
+}
