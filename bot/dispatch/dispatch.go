@@ -59,8 +59,9 @@ type Config struct {
 	Tick        time.Duration // how often Run looks for work when idle
 	PublicURL   string        // for links in link-worker notifications
 	// Now is the clock; time.Now when nil. Tests set it with the store's.
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Metrics *Metrics // nil counts nothing
 }
 
 // Dispatcher sends the outbox of one database.
@@ -319,6 +320,11 @@ func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 		if err != nil {
 			return err
 		}
+		for _, o := range outcomes {
+			if o.hold == "" && o.err == nil {
+				d.cfg.Metrics.count(countSent, o.msg.Channel)
+			}
+		}
 		if len(marked) < len(sent) {
 			// Leases ran out and another dispatcher took the messages
 			// over; it records their outcome.
@@ -353,6 +359,7 @@ func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, no
 	m := o.msg
 	switch {
 	case o.hold != "":
+		d.cfg.Metrics.count(countHeld, m.Channel)
 		return tx.HoldMessage(ctx, m.ID, owner, o.hold)
 	case errors.Is(o.err, errNoSender):
 		retry := now.Add(d.cfg.MaxBackoff)
@@ -369,9 +376,11 @@ func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, no
 	}
 	if retry && m.Attempts < d.cfg.MaxAttempts {
 		at := now.Add(max(d.backoff(m.Attempts), after))
+		d.cfg.Metrics.count(countRetried, m.Channel)
 		d.log.WarnContext(ctx, "dispatch: send failed; will retry", "message", m.ID, "attempt", m.Attempts, "code", code)
 		return tx.MarkSendFailed(ctx, m.ID, owner, code, o.err.Error(), &at)
 	}
+	d.cfg.Metrics.count(countFailed, m.Channel)
 	d.log.ErrorContext(ctx, "dispatch: send failed for good", "message", m.ID, "attempts", m.Attempts, "code", code, "failure", failure)
 	if err := tx.MarkSendFailed(ctx, m.ID, owner, code, o.err.Error(), nil); err != nil {
 		return err

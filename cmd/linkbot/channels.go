@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/dispatch"
 	"github.com/linkbot/linkbot/bot/simulated"
@@ -46,7 +48,7 @@ func (c *channels) stop() {
 // Telegram without a public URL, long polling; both stop with ctx. With
 // demo set, every message goes through the simulated channel instead and
 // the demo phones are served at /demo/phones.
-func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, publicURL string, getenv func(string) string, demo bool) (*channels, error) {
+func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg prometheus.Registerer, publicURL string, getenv func(string) string, demo bool) (*channels, error) {
 	env := func(k string) string {
 		if k == sms.EnvPublicURL && publicURL != "" {
 			return publicURL
@@ -83,7 +85,8 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, publi
 			return nil, err
 		}
 	}
-	d := dispatch.New(db, dispatch.Config{Senders: senders, Limits: limits, PublicURL: publicURL, Logger: logger})
+	d := dispatch.New(db, dispatch.Config{Senders: senders, Limits: limits, PublicURL: publicURL, Logger: logger,
+		Metrics: dispatch.NewMetrics(reg)})
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()

@@ -35,12 +35,12 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	} else {
 		logger.Info("reusing the demo scheme", "database", cfg.databaseURL)
 	}
-	ch, err := startChannels(ctx, logger, db, cfg.publicURL, os.Getenv, true)
+	reg := newRegistry()
+	ch, err := startChannels(ctx, logger, db, reg, cfg.publicURL, os.Getenv, true)
 	if err != nil {
 		return err
 	}
 	defer ch.stop()
-	reg := newRegistry()
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, ch.register), func(addr net.Addr) {
 		fmt.Fprintf(io.out, "Linkbot demo is running at %s\n", browserURL(addr))
 		fmt.Fprintf(io.out, "The demo people's phones are at %s/demo/phones\n", browserURL(addr))

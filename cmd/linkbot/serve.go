@@ -26,12 +26,12 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if cfg.publicURL == "" {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}
-	ch, err := startChannels(ctx, logger, db, cfg.publicURL, os.Getenv, false)
+	reg := newRegistry()
+	ch, err := startChannels(ctx, logger, db, reg, cfg.publicURL, os.Getenv, false)
 	if err != nil {
 		return exitError{code: 2, msg: "linkbot serve: " + err.Error()}
 	}
 	defer ch.stop()
-	reg := newRegistry()
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, ch.register), func(addr net.Addr) {
 		logger.Info("serving", "addr", addr.String(), "database", databaseKind(db))
 	})
