@@ -65,7 +65,7 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 	}
 	urgent := false
 	if strings.TrimSpace(text) != "" && in.Kind == KindMessage {
-		result := e.triage.Classify(text)
+		result := e.classify(ctx, text, m.ID)
 		if result.Urgent {
 			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID) })
 		}
@@ -87,6 +87,20 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 	}
 	e.step(ctx, tx, m, "dialogue", func() error { return c.feedRun(ctx, run, text, urgent, m.ID) })
 	return nil
+}
+
+// classify triages text. A classifier that panics is logged and taken as
+// "not urgent": triage only raises priority, and the message is stored and
+// shown to the link worker whatever it says.
+func (e *Engine) classify(ctx context.Context, text string, messageID int64) (r TriageResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.ErrorContext(ctx, "inbound: triage failed; the message is kept for the link worker",
+				"message", messageID, "panic", fmt.Sprint(p))
+			r = TriageResult{}
+		}
+	}()
+	return e.triage.Classify(text)
 }
 
 // step runs fn in a savepoint and reports whether it succeeded; a failure

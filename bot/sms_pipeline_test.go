@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/store"
@@ -472,6 +473,24 @@ func TestARoutineNotificationWaitsForWorkingHoursAndAnUrgentOneDoesNot(t *testin
 		r.dispatch()
 		if got := r.sentTo(*r.worker.Phone); len(got) != 2 || !strings.Contains(got[1], "opted out") {
 			t.Fatalf("link worker got %q, want the opt-out note in the morning", got)
+		}
+	})
+}
+
+func TestAClassifierThatPanicsLosesNoMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		r.engine = bot.NewEngine(db, bot.Options{Logger: quiet, Triage: bot.TriageFunc(func(string) bot.TriageResult {
+			panic("model file missing")
+		})})
+		mux := http.NewServeMux()
+		mux.Handle("POST "+sms.InboundPath, sms.InboundHandler(r.cfg, r.engine))
+		r.web.Config.Handler = mux
+		if code := r.text("hello"); code != http.StatusOK {
+			t.Fatalf("status %d, want 200", code)
+		}
+		if in := r.inbound(); len(in) != 1 {
+			t.Fatalf("stored %d messages, want 1", len(in))
 		}
 	})
 }
