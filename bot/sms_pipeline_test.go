@@ -309,7 +309,9 @@ func TestStormOf429And500IsRetriedAndEveryMessageArrivesOnce(t *testing.T) {
 		r := newRig(t, db)
 		const n = 40
 		for i := range n {
-			storetest.Outbound(t, db, r.person, func(m *store.Message) { m.Body = fmt.Sprintf("message %d", i) })
+			storetest.Outbound(t, db, r.person, func(m *store.Message) {
+				m.Address, m.Body = fmt.Sprintf("+4477009%05d", i), fmt.Sprintf("message %d", i)
+			})
 		}
 		r.twilio.FailNext(25, smstest.TooManyRequests)
 		r.twilio.FailNext(25, smstest.ServerError)
@@ -319,8 +321,8 @@ func TestStormOf429And500IsRetriedAndEveryMessageArrivesOnce(t *testing.T) {
 			r.clock.Advance(time.Hour)
 		}
 		count := map[string]int{}
-		for _, body := range r.sentTo(*r.person.Phone) {
-			count[body]++
+		for _, m := range r.twilio.Messages() {
+			count[m.Body]++
 		}
 		for i := range n {
 			if c := count[fmt.Sprintf("message %d", i)]; c != 1 {
@@ -491,6 +493,41 @@ func TestAClassifierThatPanicsLosesNoMessage(t *testing.T) {
 		}
 		if in := r.inbound(); len(in) != 1 {
 			t.Fatalf("stored %d messages, want 1", len(in))
+		}
+	})
+}
+
+func TestMessagesToOnePersonArriveInOrderEvenWhenOneIsRetried(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		for _, body := range []string{"first", "second", "third"} {
+			storetest.Outbound(t, db, r.person, func(m *store.Message) { m.Body = body })
+		}
+		r.twilio.FailNext(1, smstest.ServerError)
+		r.dispatch()
+		storetest.Outbound(t, db, r.person, func(m *store.Message) { m.Body = "fourth" })
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); len(got) != 0 {
+			t.Fatalf("sent %q while the first message waits for its retry", got)
+		}
+		r.clock.Advance(time.Hour)
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); !slices.Equal(got, []string{"first", "second", "third", "fourth"}) {
+			t.Fatalf("sent %q, want them in order", got)
+		}
+	})
+}
+
+func TestTheSafetyNetDoesNotWaitBehindARetry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		storetest.Outbound(t, db, r.person, func(m *store.Message) { m.Body = "a nudge" })
+		r.twilio.FailNext(1, smstest.ServerError)
+		r.dispatch()
+		r.text("I want to end it all")
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); len(got) != 1 || !strings.Contains(got[0], "999") {
+			t.Fatalf("sent %q, want the safety net at once", got)
 		}
 	})
 }

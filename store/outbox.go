@@ -102,3 +102,39 @@ func (tx *Tx) MarkSentBatch(ctx context.Context, owner string, sent []Sent) ([]i
 		RETURNING id`, args...)
 	return ids, err
 }
+
+// Retrying is a message to an address that failed and waits to be tried
+// again.
+type Retrying struct {
+	Channel Channel   `db:"channel"`
+	Address string    `db:"address"`
+	ID      int64     `db:"id"`
+	At      time.Time `db:"at"` // when it is tried again
+}
+
+// RetryingTo returns the outbound messages to the addresses that failed and
+// are due again after now, oldest first.
+func (tx *Tx) RetryingTo(ctx context.Context, addresses []string, now time.Time) ([]Retrying, error) {
+	const op = "list retrying messages"
+	if len(addresses) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT channel, address, id, next_attempt_at AS at FROM messages
+		WHERE status = 'queued' AND attempts > 0 AND next_attempt_at > ? AND address IN (?)
+		ORDER BY id`, utc(now), addresses)
+	if err != nil {
+		return nil, invalid(op, "%v", err)
+	}
+	var list []Retrying
+	err = tx.selectAll(ctx, op, &list, q, args...)
+	return list, err
+}
+
+// PutBack returns a message owner claimed but did not try to send to the
+// outbox, due at at, without counting the claim as an attempt.
+func (tx *Tx) PutBack(ctx context.Context, id int64, owner string, at time.Time) error {
+	const op = "put message back"
+	return leasedMessage(op, tx.execOne(ctx, op, `UPDATE messages SET status = 'queued', next_attempt_at = ?,
+		attempts = attempts - 1, lease_owner = NULL, lease_until = NULL
+		WHERE id = ? AND status = 'sending' AND lease_owner = ?`, utc(at), id, owner))
+}

@@ -134,7 +134,18 @@ type outcome struct {
 	msg        store.Message
 	providerID string
 	err        error
-	hold       string // a reason to keep it back instead of sending
+	hold       string    // a reason to keep it back instead of sending
+	deferTo    time.Time // not zero: send it no earlier than this, after an earlier message
+}
+
+// sent reports whether the provider accepted the message.
+func (o *outcome) sent() bool { return o.hold == "" && o.err == nil && o.deferTo.IsZero() }
+
+// jumpsQueue reports whether m goes at once even when an earlier message to
+// the same address is waiting for a retry: the safety net, keyword answers
+// and link-worker notifications do.
+func jumpsQueue(m store.Message) bool {
+	return m.Kind == store.MessageSafetyNet || m.Kind == store.MessageKeyword || m.Kind == store.MessageNotification
 }
 
 // RunOnce claims one batch of due messages, sends them and records the
@@ -193,9 +204,13 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 	}
 	var states map[int64]store.SendState
 	var recent map[store.SendKey]int
+	var retrying []store.Retrying
 	err := d.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if states, err = tx.SendStates(ctx, people); err != nil {
+			return err
+		}
+		if retrying, err = tx.RetryingTo(ctx, addresses, now); err != nil {
 			return err
 		}
 		recent, err = tx.RecentSends(ctx, addresses, now.Add(-LoopWindow))
@@ -204,12 +219,25 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 	if err != nil {
 		return nil, fmt.Errorf("dispatch: check batch: %w", err)
 	}
+	earlier := map[[2]string]store.Retrying{}
+	for _, r := range retrying {
+		key := [2]string{string(r.Channel), r.Address}
+		if _, ok := earlier[key]; !ok {
+			earlier[key] = r // the oldest
+		}
+	}
 	out := make([]*outcome, len(batch))
 	for i, m := range batch {
 		o := &outcome{msg: m}
 		out[i] = o
 		if _, ok := d.cfg.Senders[m.Channel]; !ok {
 			o.err = errNoSender
+			continue
+		}
+		if r, ok := earlier[[2]string{string(m.Channel), m.Address}]; ok && r.ID < m.ID && !jumpsQueue(m) {
+			// An earlier message to the same address waits for a retry:
+			// this one follows it, so they are read in order.
+			o.deferTo = r.At
 			continue
 		}
 		if m.PersonID != nil {
@@ -255,7 +283,7 @@ func (d *Dispatcher) send(ctx, stopping context.Context, outcomes []*outcome, se
 	var groups [][]*outcome
 	index := map[string]int{}
 	for _, o := range outcomes {
-		if o.hold != "" || o.err != nil {
+		if o.hold != "" || o.err != nil || !o.deferTo.IsZero() {
 			continue
 		}
 		key := string(o.msg.Channel) + "\x00" + o.msg.Address
@@ -274,12 +302,18 @@ func (d *Dispatcher) send(ctx, stopping context.Context, outcomes []*outcome, se
 		go func() {
 			defer wg.Done()
 			for group := range work {
+				failed := false
 				for _, o := range group {
-					if d.cfg.Now().After(sendBy) || stopping.Err() != nil {
+					if d.cfg.Now().After(sendBy) || stopping.Err() != nil || (failed && !jumpsQueue(o.msg)) {
+						// Put back: for later, or, after an earlier
+						// message failed, to follow it in order.
 						o.err = errPutBack
 						continue
 					}
 					d.sendOne(ctx, stopping, o)
+					if retry, _ := bot.Retryable(o.err); retry {
+						failed = true
+					}
 				}
 			}
 		}()
@@ -308,7 +342,7 @@ func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 	var sent []store.Sent
 	var delivered []*outcome
 	for _, o := range outcomes {
-		if o.hold == "" && o.err == nil {
+		if o.sent() {
 			sent = append(sent, store.Sent{ID: o.msg.ID, ProviderID: o.providerID})
 			if s, ok := d.cfg.Senders[o.msg.Channel].(InstantDelivery); ok && s.DeliversAtOnce() {
 				delivered = append(delivered, o)
@@ -321,7 +355,7 @@ func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 			return err
 		}
 		for _, o := range outcomes {
-			if o.hold == "" && o.err == nil {
+			if o.sent() {
 				d.cfg.Metrics.count(countSent, o.msg.Channel)
 			}
 		}
@@ -336,7 +370,7 @@ func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 			}
 		}
 		for _, o := range outcomes {
-			if o.hold == "" && o.err == nil {
+			if o.sent() {
 				continue
 			}
 			if err := d.recordOne(ctx, tx, o, now, owner); err != nil {
@@ -358,6 +392,8 @@ func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, now time.Time, owner string) error {
 	m := o.msg
 	switch {
+	case !o.deferTo.IsZero():
+		return tx.PutBack(ctx, m.ID, owner, o.deferTo)
 	case o.hold != "":
 		d.cfg.Metrics.count(countHeld, m.Channel)
 		return tx.HoldMessage(ctx, m.ID, owner, o.hold)
@@ -365,7 +401,7 @@ func (d *Dispatcher) recordOne(ctx context.Context, tx *store.Tx, o *outcome, no
 		retry := now.Add(d.cfg.MaxBackoff)
 		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &retry)
 	case errors.Is(o.err, errPutBack):
-		return tx.MarkSendFailed(ctx, m.ID, owner, "", o.err.Error(), &now)
+		return tx.PutBack(ctx, m.ID, owner, now)
 	}
 	retry, after := bot.Retryable(o.err)
 	code := ""
