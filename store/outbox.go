@@ -120,8 +120,8 @@ func (tx *Tx) RetryingTo(ctx context.Context, addresses []string, now time.Time)
 		return nil, nil
 	}
 	q, args, err := sqlx.In(`SELECT channel, address, id, next_attempt_at AS at FROM messages
-		WHERE status = 'queued' AND attempts > 0 AND next_attempt_at > ? AND address IN (?)
-		ORDER BY id`, utc(now), addresses)
+		WHERE direction = 'out' AND address IN (?) AND status = 'queued' AND attempts > 0 AND next_attempt_at > ?
+		ORDER BY id`, addresses, utc(now))
 	if err != nil {
 		return nil, invalid(op, "%v", err)
 	}

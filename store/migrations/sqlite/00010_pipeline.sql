@@ -40,7 +40,8 @@ ALTER TABLE people ADD COLUMN telegram_blocked_at TIMESTAMP;
 CREATE INDEX people_inbound_phone ON people (phone) WHERE phone IS NOT NULL;
 CREATE INDEX people_inbound_telegram ON people (telegram_chat_id) WHERE telegram_chat_id IS NOT NULL;
 
--- The dispatcher's loop guard counts recent sends of one text to one address.
+-- The dispatcher looks up one address's recent sends (the loop guard) and
+-- its messages waiting for a retry (to keep them in order).
 CREATE INDEX messages_recent_sends ON messages (address, sent_at) WHERE direction = 'out';
 
 -- +goose Down
