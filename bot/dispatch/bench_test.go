@@ -13,6 +13,8 @@ import (
 	"github.com/linkbot/linkbot/store/storetest"
 )
 
+var benchBatch, benchWorkers = 0, 0 // the defaults
+
 // drain runs d until the outbox is empty.
 func drain(b *testing.B, d *dispatch.Dispatcher) {
 	for {
@@ -36,7 +38,7 @@ func BenchmarkDispatch(b *testing.B) {
 	defer fake.Close()
 	d := dispatch.New(db, dispatch.Config{
 		Senders: map[store.Channel]bot.Sender{store.ChannelSMS: sms.NewSender(smsConfig(fake))},
-		Logger:  quiet,
+		Logger:  quiet, Batch: benchBatch, Workers: benchWorkers,
 	})
 	b.ResetTimer()
 	start := time.Now()

@@ -29,8 +29,8 @@ import (
 // Defaults for Config.
 const (
 	DefaultLease       = time.Minute
-	DefaultBatch       = 200
-	DefaultWorkers     = 16
+	DefaultBatch       = 500
+	DefaultWorkers     = 32
 	DefaultMaxAttempts = 8
 	DefaultBaseBackoff = 2 * time.Second
 	DefaultMaxBackoff  = 10 * time.Minute
