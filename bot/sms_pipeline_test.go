@@ -531,3 +531,25 @@ func TestTheSafetyNetDoesNotWaitBehindARetry(t *testing.T) {
 		}
 	})
 }
+
+func TestDiscreetSafetyNetGivesTheNumbersWithoutNamingServices(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db, func(p *store.Person) { p.Discreet = true })
+		r.text("I want to end it all")
+		r.dispatch()
+		got := r.sentTo(*r.person.Phone)
+		if len(got) != 1 {
+			t.Fatalf("sent %q, want the safety net", got)
+		}
+		for _, want := range []string{"999", "111", "option 2", "116 123", "85258"} {
+			if !strings.Contains(got[0], want) {
+				t.Errorf("discreet safety net %q lacks %q", got[0], want)
+			}
+		}
+		for _, word := range []string{"Samaritans", "NHS", "mental health", "Calder", "link worker", "wellbeing"} {
+			if strings.Contains(got[0], word) {
+				t.Errorf("discreet safety net %q names %q", got[0], word)
+			}
+		}
+	})
+}
