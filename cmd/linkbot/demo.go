@@ -36,7 +36,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 		logger.Info("reusing the demo scheme", "database", cfg.databaseURL)
 	}
 	reg := newRegistry()
-	ch, err := startChannels(ctx, logger, db, reg, cfg.publicURL, os.Getenv, true)
+	ch, err := startChannels(ctx, logger, db, reg, demoPublicURL(cfg), os.Getenv, true)
 	if err != nil {
 		return err
 	}
@@ -57,4 +57,17 @@ func browserURL(addr net.Addr) string {
 		return "http://localhost:" + port
 	}
 	return "http://" + tcp.String()
+}
+
+// demoPublicURL is where the demo's notifications link to: the public URL
+// if one is set, else the listening port on localhost.
+func demoPublicURL(cfg config) string {
+	if cfg.publicURL != "" {
+		return cfg.publicURL
+	}
+	_, port, err := net.SplitHostPort(cfg.listen)
+	if err != nil {
+		return ""
+	}
+	return "http://localhost:" + port
 }
