@@ -122,7 +122,13 @@ func apply(ctx context.Context, tx *store.Tx, d *dialogues.Dialogue, run *store.
 		}
 		m := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: turn.Channel, Address: turn.Address,
 			Kind: turn.Kind, Body: a.Text}
-		return tx.QueueMessage(ctx, &m)
+		if err := tx.QueueMessage(ctx, &m); err != nil {
+			return err
+		}
+		if buttons := answerButtons(d, a.Step); turn.Channel == store.ChannelTelegram && len(buttons) > 0 {
+			return tx.SetButtons(ctx, m.ID, buttons)
+		}
+		return nil
 	case dialogues.Record:
 		return record(ctx, tx, run, a, turn.MessageID)
 	case dialogues.Escalate:
@@ -151,6 +157,32 @@ func apply(ctx context.Context, tx *store.Tx, d *dialogues.Dialogue, run *store.
 		return tx.EndRun(ctx, run.ID, store.Outcome(a.Outcome))
 	}
 	return fmt.Errorf("unknown action %T", a)
+}
+
+// answerButtons are the buttons offered on Telegram with the question of
+// the ask step: its options, or yes and no. Scales and free answers get
+// none: the person types them.
+func answerButtons(d *dialogues.Dialogue, stepID string) []store.Button {
+	for _, st := range d.Steps {
+		if st.ID != stepID || st.Kind != dialogues.StepAsk || st.Expect == nil {
+			continue
+		}
+		switch st.Expect.Kind {
+		case dialogues.AnswerYesNo:
+			return []store.Button{{Text: "Yes", Data: "yes"}, {Text: "No", Data: "no"}}
+		case dialogues.AnswerChoice:
+			var list []store.Button
+			for _, o := range st.Expect.Options {
+				text := o.Code
+				if len(o.Words) > 0 {
+					text += " (" + o.Words[0] + ")"
+				}
+				list = append(list, store.Button{Text: text, Data: o.Code})
+			}
+			return list
+		}
+	}
+	return nil
 }
 
 // record stores an answer; a second answer to the same question of a run

@@ -224,3 +224,25 @@ func TestTelegramSendToABlockedChatFailsAtOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestTelegramQuestionsOfferTheirAnswersAsButtons(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newTelegramRig(t, db)
+		const chat = 555020
+		r.update(telegramtest.Start(chat, 1, r.linkCode(r.person.ID, 0)))
+		r.person = r.reload()
+		storetest.Contact(t, db, r.person)
+		r.startRun("contact-reminder", store.ChannelTelegram, strconv.Itoa(chat))
+		r.dispatch()
+		sent := r.api.Sent()
+		last := sent[len(sent)-1]
+		if len(last.Buttons) != 2 || last.Buttons[0].Data != "C" || last.Buttons[1].Data != "R" {
+			t.Fatalf("the reminder offered buttons %+v, want C and R", last.Buttons)
+		}
+		r.update(telegramtest.ButtonPress(chat, last.MessageID, "query-c", "C"))
+		answers, _ := db.ListAnswers(r.ctx, r.person.ID)
+		if len(answers) != 1 || answers[0].Words != "C" {
+			t.Fatalf("answers = %+v, want C from the button", answers)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -137,4 +138,48 @@ func (tx *Tx) PutBack(ctx context.Context, id int64, owner string, at time.Time)
 	return leasedMessage(op, tx.execOne(ctx, op, `UPDATE messages SET status = 'queued', next_attempt_at = ?,
 		attempts = attempts - 1, lease_owner = NULL, lease_until = NULL
 		WHERE id = ? AND status = 'sending' AND lease_owner = ?`, utc(at), id, owner))
+}
+
+// Button is an answer offered with a message on Telegram.
+type Button struct {
+	Text string `json:"text"` // what the person sees
+	Data string `json:"data"` // what comes back when they press it
+}
+
+// SetButtons offers buttons with the queued message id.
+func (tx *Tx) SetButtons(ctx context.Context, id int64, buttons []Button) error {
+	raw, err := json.Marshal(buttons)
+	if err != nil {
+		return invalid("set buttons", "%v", err)
+	}
+	return tx.execOne(ctx, "set buttons", `UPDATE messages SET buttons = ? WHERE id = ?`, string(raw), id)
+}
+
+// ButtonsOf returns the buttons offered with each of the messages that
+// have any, by message id.
+func (tx *Tx) ButtonsOf(ctx context.Context, ids []int64) (map[int64][]Button, error) {
+	const op = "read buttons"
+	out := map[int64][]Button{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, buttons FROM messages WHERE id IN (?) AND buttons <> '[]'`, ids)
+	if err != nil {
+		return nil, invalid(op, "%v", err)
+	}
+	var rows []struct {
+		ID      int64 `db:"id"`
+		Buttons JSON  `db:"buttons"`
+	}
+	if err := tx.selectAll(ctx, op, &rows, q, args...); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		var list []Button
+		if err := json.Unmarshal(r.Buttons, &list); err != nil {
+			return nil, &Error{Code: Invalid, Op: op, Message: err.Error()}
+		}
+		out[r.ID] = list
+	}
+	return out, nil
 }

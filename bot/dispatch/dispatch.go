@@ -136,6 +136,7 @@ type outcome struct {
 	err        error
 	hold       string    // a reason to keep it back instead of sending
 	deferTo    time.Time // not zero: send it no earlier than this, after an earlier message
+	buttons    []bot.Button
 }
 
 // sent reports whether the provider accepted the message.
@@ -194,9 +195,12 @@ func (d *Dispatcher) batchSize() int {
 // Telegram, and a text already sent LoopLimit times to the same address
 // within LoopWindow.
 func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time.Time) ([]*outcome, error) {
-	var people []int64
+	var people, telegramIDs []int64
 	var addresses []string
 	for _, m := range batch {
+		if m.Channel == store.ChannelTelegram {
+			telegramIDs = append(telegramIDs, m.ID)
+		}
 		if m.PersonID != nil {
 			people = append(people, *m.PersonID)
 		}
@@ -205,9 +209,13 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 	var states map[int64]store.SendState
 	var recent map[store.SendKey]int
 	var retrying []store.Retrying
+	var buttons map[int64][]store.Button
 	err := d.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if states, err = tx.SendStates(ctx, people); err != nil {
+			return err
+		}
+		if buttons, err = tx.ButtonsOf(ctx, telegramIDs); err != nil {
 			return err
 		}
 		if retrying, err = tx.RetryingTo(ctx, addresses, now); err != nil {
@@ -229,6 +237,9 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 	out := make([]*outcome, len(batch))
 	for i, m := range batch {
 		o := &outcome{msg: m}
+		for _, b := range buttons[m.ID] {
+			o.buttons = append(o.buttons, bot.Button{Text: b.Text, Data: b.Data})
+		}
 		out[i] = o
 		if _, ok := d.cfg.Senders[m.Channel]; !ok {
 			o.err = errNoSender
@@ -331,7 +342,7 @@ func (d *Dispatcher) sendOne(ctx, stopping context.Context, o *outcome) {
 		o.err = errPutBack
 		return
 	}
-	o.providerID, o.err = d.cfg.Senders[m.Channel].Send(ctx, bot.Outbound{To: m.Address, Text: m.Body})
+	o.providerID, o.err = d.cfg.Senders[m.Channel].Send(ctx, bot.Outbound{To: m.Address, Text: m.Body, Buttons: o.buttons})
 }
 
 // record writes the outcomes of a batch in one transaction: the sent

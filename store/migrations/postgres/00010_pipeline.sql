@@ -42,6 +42,9 @@ CREATE INDEX unknown_senders_reply ON unknown_senders ((coalesce(lease_until, la
 
 ALTER TABLE people ADD COLUMN telegram_blocked_at timestamptz;
 
+-- Answer buttons offered with a message on Telegram: [{"text":…,"data":…}].
+ALTER TABLE messages ADD COLUMN buttons jsonb NOT NULL DEFAULT '[]' CONSTRAINT messages_buttons_array CHECK (jsonb_typeof(buttons) = 'array');
+
 -- The pipeline finds who wrote in by address alone, in any scheme.
 CREATE INDEX people_inbound_phone ON people (phone) WHERE phone IS NOT NULL;
 CREATE INDEX people_inbound_telegram ON people (telegram_chat_id) WHERE telegram_chat_id IS NOT NULL;
@@ -54,6 +57,7 @@ CREATE INDEX messages_recent_sends ON messages (address, sent_at) WHERE directio
 DROP INDEX messages_recent_sends;
 DROP INDEX people_inbound_telegram;
 DROP INDEX people_inbound_phone;
+ALTER TABLE messages DROP COLUMN buttons;
 ALTER TABLE people DROP COLUMN telegram_blocked_at;
 DROP TABLE unknown_senders;
 DROP TABLE link_codes;
