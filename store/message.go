@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -152,7 +153,12 @@ func (tx *Tx) ClaimOutbox(ctx context.Context, now time.Time, owner string, leas
 		UPDATE messages SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM due)
 		RETURNING `+messageColumns, now, limit, owner, now.Add(lease))
-	slices.SortFunc(list, func(a, b Message) int { return timeOf(a.NextAttemptAt).Compare(timeOf(b.NextAttemptAt)) })
+	slices.SortFunc(list, func(a, b Message) int {
+		if c := timeOf(a.NextAttemptAt).Compare(timeOf(b.NextAttemptAt)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID) // in the order written
+	})
 	return list, err
 }
 

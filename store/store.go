@@ -81,6 +81,11 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", fmt.Sprint(int(connectTimeout.Seconds())))
 	}
+	// One round trip a query instead of two (lib/pq otherwise prepares
+	// each parameterised query before running it).
+	if q.Get("binary_parameters") == "" {
+		q.Set("binary_parameters", "yes")
+	}
 	// Times come back in UTC whatever the server's or the URL's zone.
 	q.Del("TimeZone")
 	q.Set("timezone", "UTC")
@@ -90,7 +95,8 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, openError("PostgreSQL", where, rawURL, err, "check LINKBOT_DATABASE_URL")
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(5)
+	// Keep every connection: opening one costs PostgreSQL a process.
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, connectTimeout+time.Second)
 	defer cancel()

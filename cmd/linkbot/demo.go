@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"time"
-
-	"github.com/linkbot/linkbot/bot/escalate"
 )
 
 // demoDatabase is the SQLite file the demo keeps its data in, in the
@@ -36,12 +34,11 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	} else {
 		logger.Info("reusing the demo scheme", "database", cfg.databaseURL)
 	}
-	reg := newRegistry()
-	go (&escalate.Loop{DB: db, InboxURL: cfg.publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
-	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
+	return runServer(ctx, logger, db, cfg, demoPublicURL(cfg), true, func(addr net.Addr) {
 		fmt.Fprintf(io.out, "Linkbot demo is running at %s\n", browserURL(addr))
 		fmt.Fprintf(io.out, "Sign in as %s / %s (scheme admin) or %s / %s (link worker).\n",
 			demoWorkers[0].email, demoWorkers[0].password, demoWorkers[1].email, demoWorkers[1].password)
+		fmt.Fprintf(io.out, "Text as the demo people from their phones at %s/demo/phones\n", browserURL(addr))
 		fmt.Fprintf(io.out, "Its data is kept in %s; delete that file to start afresh. Press Ctrl-C to stop.\n", cfg.databaseURL)
 	})
 }
@@ -55,4 +52,17 @@ func browserURL(addr net.Addr) string {
 		return "http://localhost:" + port
 	}
 	return "http://" + tcp.String()
+}
+
+// demoPublicURL is where the demo's notifications link to: the public URL
+// if one is set, else the listening port on localhost.
+func demoPublicURL(cfg config) string {
+	if cfg.publicURL != "" {
+		return cfg.publicURL
+	}
+	_, port, err := net.SplitHostPort(cfg.listen)
+	if err != nil {
+		return ""
+	}
+	return "http://localhost:" + port
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net"
-
-	"github.com/linkbot/linkbot/bot/escalate"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) error {
@@ -27,11 +25,13 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if cfg.publicURL == "" {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}
-	reg := newRegistry()
-	go (&escalate.Loop{DB: db, InboxURL: cfg.publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
-	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
+	err = runServer(ctx, logger, db, cfg, cfg.publicURL, false, func(addr net.Addr) {
 		logger.Info("serving", "addr", addr.String(), "database", databaseKind(db))
 	})
+	if err != nil {
+		return exitError{code: 2, msg: "linkbot serve: " + err.Error()}
+	}
+	return nil
 }
 
 // databaseKind names the database for logs, never its URL.

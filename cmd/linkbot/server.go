@@ -7,13 +7,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/linkbot/linkbot/bot/escalate"
 	"github.com/linkbot/linkbot/bot/inbox"
 	"github.com/linkbot/linkbot/store"
 )
@@ -22,8 +25,12 @@ import (
 const shutdownGrace = 20 * time.Second
 
 // newHandler returns every HTTP route of the server, wrapped with metrics.
-func newHandler(db *store.DB, reg *prometheus.Registry) http.Handler {
+// Each of routes mounts more routes (webhooks, pages) on the mux.
+func newHandler(db *store.DB, reg *prometheus.Registry, routes ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
+	for _, r := range routes {
+		r(mux)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -136,4 +143,27 @@ func openDatabase(ctx context.Context, url string) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// runServer runs everything a Linkbot process does until ctx ends: the
+// messaging pipeline and dispatcher, the escalation follow-ups, and the web
+// server; then it stops taking work and waits for what is in flight. With
+// demo set, every message goes through the simulated channel. publicURL is
+// where notifications link to.
+func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg config, publicURL string, demo bool, listening func(net.Addr)) error {
+	var background sync.WaitGroup
+	defer background.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	reg := newRegistry()
+	ch, err := startChannels(ctx, logger, db, reg, publicURL, os.Getenv, demo)
+	if err != nil {
+		return err
+	}
+	defer ch.stop()
+	background.Go(func() {
+		(&escalate.Loop{DB: db, InboxURL: publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
+	})
+	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, ch.register), listening)
 }

@@ -1,0 +1,66 @@
+package simulated_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/linkbot/linkbot/bot"
+	"github.com/linkbot/linkbot/bot/dispatch"
+	"github.com/linkbot/linkbot/bot/simulated"
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+func TestTypingOnADemoPhoneGoesThroughThePipelineAndTheAnswerAppears(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		quiet := slog.New(slog.DiscardHandler)
+		person := storetest.Person(t, db, func(p *store.Person) { p.Name = "Aisha Khan" })
+		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		simulated.NewPhones(db, engine, "/demo/phones").Register(mux)
+		web := httptest.NewServer(mux)
+		defer web.Close()
+		phone := web.URL + "/demo/phones/" + strconv.FormatInt(person.ID, 10)
+
+		resp, err := http.PostForm(phone, url.Values{"text": {"HELP"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		sim := simulated.Sender{}
+		d := dispatch.New(db, dispatch.Config{Logger: quiet, Senders: map[store.Channel]bot.Sender{
+			store.ChannelSMS: sim, store.ChannelSimulated: sim}})
+		if _, err := d.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		thread, err := db.ListThread(ctx, person.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(thread) != 2 || thread[0].Body != "HELP" || thread[0].Channel != store.ChannelSimulated ||
+			thread[1].Kind != store.MessageKeyword || thread[1].Status != store.StatusDelivered {
+			t.Fatalf("thread = %+v, want HELP in and its answer delivered", thread)
+		}
+
+		resp, err = http.Get(phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), "Aisha Khan's phone") || !strings.Contains(string(page), "Reply STOP to stop these messages") {
+			t.Fatalf("the phone page does not show the thread:\n%s", page)
+		}
+	})
+}

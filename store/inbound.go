@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
+
+// FindInboundPerson returns the person who writes from address on
+// channel, in any scheme: a phone number for SMS and the simulated
+// channel, a chat id for Telegram. An active person comes before one whose
+// support has ended (whose messages must still reach someone); among
+// several, the one referred most recently. NotFound when no one has it.
+func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address string) (Person, error) {
+	return tx.findInboundPerson(ctx, channel, address, "")
+}
+
+// LockInboundPerson is FindInboundPerson that also locks the person's row
+// until tx ends (see LockPerson) and returns the id of their open run, nil
+// when they have none, all in one statement. The run id is as of the
+// statement's start: if the statement waited for the lock, a run may have
+// ended (check EndedAt) or, rarely, started since.
+func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address string) (Person, *int64, error) {
+	const op = "lock inbound person"
+	var row struct {
+		Person
+		OpenRunID *int64 `db:"open_run_id"`
+	}
+	where, arg := `phone = ?`, any(address)
+	if channel == ChannelTelegram {
+		chat, err := strconv.ParseInt(address, 10, 64)
+		if err != nil {
+			return Person{}, nil, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
+		}
+		where, arg = `telegram_chat_id = ?`, chat
+	}
+	err := tx.get(ctx, op, &row, `SELECT `+personColumns+`,
+		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id
+		FROM people WHERE `+where+` ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+tx.forUpdate(), arg)
+	return row.Person, row.OpenRunID, err
+}
+
+func (tx *Tx) findInboundPerson(ctx context.Context, channel Channel, address, lock string) (Person, error) {
+	const op = "find inbound person"
+	var p Person
+	if channel != ChannelTelegram {
+		err := tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
+			WHERE phone = ? ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+lock, address)
+		return p, err
+	}
+	chat, err := strconv.ParseInt(address, 10, 64)
+	if err != nil {
+		return p, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
+	}
+	err = tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
+		WHERE telegram_chat_id = ? ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+lock, chat)
+	return p, err
+}
+
+// Savepoint runs fn inside a savepoint of tx. If fn fails, what it wrote is
+// undone and the transaction carries on as before it; fn's error is
+// returned. Earlier writes of the transaction are kept either way.
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	const op = "savepoint"
+	if _, err := tx.exec(ctx, op, `SAVEPOINT linkbot_step`); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.exec(ctx, op, `ROLLBACK TO SAVEPOINT linkbot_step`); rerr != nil {
+			return rerr
+		}
+		tx.exec(ctx, op, `RELEASE SAVEPOINT linkbot_step`)
+		return err
+	}
+	_, err := tx.exec(ctx, op, `RELEASE SAVEPOINT linkbot_step`)
+	return err
+}
+
+// addressHash is how an unknown sender's address is kept: hashed, so the
+// table does not list strangers' numbers.
+func addressHash(channel Channel, address string) string {
+	sum := sha256.Sum256([]byte(string(channel) + ":" + address))
+	return hex.EncodeToString(sum[:])
+}
+
+// NoteUnknownSender records that address, which belongs to no one, wrote
+// in on channel. If it has had no reply within the last gap, a polite reply
+// is queued for it (see ClaimUnknownReplies) and queued is true.
+func (tx *Tx) NoteUnknownSender(ctx context.Context, channel Channel, address string, gap time.Duration) (queued bool, err error) {
+	const op = "note unknown sender"
+	hash := addressHash(channel, address)
+	if _, err := tx.exec(ctx, op, `INSERT INTO unknown_senders (channel, address_hash, first_seen_at, last_seen_at, seen)
+		VALUES (?, ?, ?, ?, 0) ON CONFLICT (channel, address_hash) DO NOTHING`, channel, hash, tx.now, tx.now); err != nil {
+		return false, err
+	}
+	n, err := tx.exec(ctx, op, `UPDATE unknown_senders SET seen = seen + 1, last_seen_at = ?,
+		last_replied_at = CASE WHEN last_replied_at IS NULL OR last_replied_at <= ? THEN ? ELSE last_replied_at END,
+		reply_status = CASE WHEN last_replied_at IS NULL OR last_replied_at <= ? THEN 'queued' ELSE reply_status END,
+		address = CASE WHEN last_replied_at IS NULL OR last_replied_at <= ? THEN ? ELSE address END
+		WHERE channel = ? AND address_hash = ? AND (last_replied_at IS NULL OR last_replied_at <= ?)`,
+		tx.now, tx.now.Add(-gap), tx.now, tx.now.Add(-gap), tx.now.Add(-gap), address, channel, hash, tx.now.Add(-gap))
+	if err != nil {
+		return false, err
+	}
+	if n == 0 {
+		_, err = tx.exec(ctx, op, `UPDATE unknown_senders SET seen = seen + 1, last_seen_at = ?
+			WHERE channel = ? AND address_hash = ?`, tx.now, channel, hash)
+	}
+	return n > 0, err
+}
+
+// UnknownReply is a polite reply due to an address that belongs to no one.
+type UnknownReply struct {
+	Channel     Channel `db:"channel"`
+	AddressHash string  `db:"address_hash"`
+	Address     string  `db:"address"`
+}
+
+// ClaimUnknownReplies claims up to limit queued replies to unknown senders
+// for owner until now+lease. A claim whose lease ran out is due again.
+func (tx *Tx) ClaimUnknownReplies(ctx context.Context, now time.Time, owner string, lease time.Duration, limit int) ([]UnknownReply, error) {
+	now = utc(now)
+	var list []UnknownReply
+	err := tx.selectAll(ctx, "claim unknown replies", &list, `WITH due AS (
+			SELECT channel, address_hash FROM unknown_senders
+			WHERE reply_status IN ('queued', 'sending') AND coalesce(lease_until, last_replied_at) <= ?
+			ORDER BY coalesce(lease_until, last_replied_at)
+			LIMIT ?`+tx.skipLocked()+`
+		)
+		UPDATE unknown_senders SET reply_status = 'sending', lease_owner = ?, lease_until = ?
+		WHERE (channel, address_hash) IN (SELECT channel, address_hash FROM due)
+		RETURNING channel, address_hash, address`, now, limit, owner, now.Add(lease))
+	return list, err
+}
+
+// FinishUnknownReply records whether the reply owner claimed was sent, and
+// forgets the address.
+func (tx *Tx) FinishUnknownReply(ctx context.Context, r UnknownReply, owner string, sent bool) error {
+	status := "failed"
+	if sent {
+		status = "sent"
+	}
+	_, err := tx.exec(ctx, "finish unknown reply", `UPDATE unknown_senders SET reply_status = ?, address = NULL,
+		lease_owner = NULL, lease_until = NULL
+		WHERE channel = ? AND address_hash = ? AND reply_status = 'sending' AND lease_owner = ?`,
+		status, r.Channel, r.AddressHash, owner)
+	return err
+}
+
+// SetTelegramBlocked records that the person blocked the bot on Telegram
+// at at, or, with a nil at, that they unblocked it. It reports whether
+// that changed anything.
+func (tx *Tx) SetTelegramBlocked(ctx context.Context, personID int64, at *time.Time) (bool, error) {
+	cond := `telegram_blocked_at IS NULL`
+	if at == nil {
+		cond = `telegram_blocked_at IS NOT NULL`
+	}
+	n, err := tx.exec(ctx, "set telegram blocked", `UPDATE people SET telegram_blocked_at = ? WHERE id = ? AND `+cond, utcp(at), personID)
+	return n > 0, err
+}
+
+// FindOutbound returns the outbound message the channel knows as providerID.
+func (tx *Tx) FindOutbound(ctx context.Context, channel Channel, providerID string) (Message, error) {
+	var m Message
+	err := tx.get(ctx, "find outbound message", &m, `SELECT `+messageColumns+` FROM messages
+		WHERE channel = ? AND provider_id = ? AND direction = 'out'`, channel, providerID)
+	return m, err
+}
+
+// NextContact returns the person's next booked or confirmed contact from now.
+func (tx *Tx) NextContact(ctx context.Context, personID int64) (Contact, error) {
+	var c Contact
+	err := tx.get(ctx, "next contact", &c, `SELECT `+contactColumns+` FROM contacts
+		WHERE person_id = ? AND status IN ('booked', 'confirmed') AND starts_at >= ? ORDER BY starts_at LIMIT 1`, personID, tx.now)
+	return c, err
+}
+
+// CancelRunTimeouts cancels the run's planned reply reminders and expiries
+// (a reply came, or the run ended), and returns how many it cancelled.
+func (tx *Tx) CancelRunTimeouts(ctx context.Context, runID int64) (int64, error) {
+	return tx.exec(ctx, "cancel run timeouts", `UPDATE nudges SET status = 'cancelled', note = 'answered', finished_at = ?
+		WHERE run_id = ? AND kind IN ('reply_reminder', 'reply_expiry') AND status = 'planned'`, tx.now, runID)
+}

@@ -1,0 +1,172 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+func TestUnknownSenderGetsOneReplyAGap(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
+		note := func() bool {
+			var queued bool
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				queued, err = tx.NoteUnknownSender(ctx, store.ChannelSMS, "+447700900888", 24*time.Hour)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return queued
+		}
+		if !note() || note() {
+			t.Fatal("want a reply the first time and none the second")
+		}
+		var replies []store.UnknownReply
+		db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			replies, err = tx.ClaimUnknownReplies(ctx, now, "me", time.Minute, 10)
+			if err != nil {
+				return err
+			}
+			for _, r := range replies {
+				if err := tx.FinishUnknownReply(ctx, r, "me", true); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if len(replies) != 1 || replies[0].Address != "+447700900888" {
+			t.Fatalf("claimed %+v, want the one reply", replies)
+		}
+		now = now.Add(25 * time.Hour)
+		if !note() {
+			t.Fatal("no reply a day later")
+		}
+	})
+}
+
+func TestLinkCodeWorksOnceBeforeItExpires(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := storetest.Person(t, db)
+		now := time.Now()
+		db.SetClock(func() time.Time { return now })
+		for _, c := range []store.LinkCode{
+			{Code: "fresh-code-0123456789", SchemeID: p.SchemeID, PersonID: &p.ID, ExpiresAt: now.Add(time.Hour)},
+			{Code: "stale-code-0123456789", SchemeID: p.SchemeID, PersonID: &p.ID, ExpiresAt: now.Add(-time.Hour)},
+		} {
+			if err := db.CreateLinkCode(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		use := func(code string) error {
+			return db.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.UseLinkCode(ctx, code)
+				return err
+			})
+		}
+		if err := use("fresh-code-0123456789"); err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range []string{"fresh-code-0123456789", "stale-code-0123456789", "never-issued-01234567"} {
+			if err := use(code); store.ErrorCode(err) != store.NotFound {
+				t.Errorf("use %s: %v, want NotFound", code, err)
+			}
+		}
+		err := db.CreateLinkCode(ctx, &store.LinkCode{Code: "short", SchemeID: p.SchemeID, PersonID: &p.ID, ExpiresAt: now})
+		if store.ErrorCode(err) != store.Invalid {
+			t.Errorf("a short code: %v, want Invalid", err)
+		}
+	})
+}
+
+func TestSavepointUndoesOnlyWhatFailed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := storetest.Person(t, db)
+		storetest.Inbound(t, db, p)
+		var undone store.Message
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			m := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: store.ChannelSMS, Address: *p.Phone,
+				Kind: store.MessageReply, Body: "kept"}
+			if err := tx.QueueMessage(ctx, &m); err != nil {
+				return err
+			}
+			failed := tx.Savepoint(ctx, func() error {
+				undone = store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: store.ChannelSMS, Address: *p.Phone,
+					Kind: store.MessageReply, Body: "undone"}
+				if err := tx.QueueMessage(ctx, &undone); err != nil {
+					return err
+				}
+				// A statement the database refuses, as a broken step would.
+				dup := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: store.ChannelSMS,
+					Address: *p.Phone, Body: "refused"}
+				if err := tx.ImportMessage(ctx, &dup); err != nil {
+					return err
+				}
+				return errors.New("not reached")
+			})
+			if store.ErrorCode(failed) != store.Invalid {
+				t.Errorf("savepoint returned %v, want the refused insert", failed)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		thread, _ := db.ListThread(ctx, p.ID, 10)
+		if len(thread) != 2 || thread[1].Body != "kept" {
+			t.Fatalf("thread = %+v, want the inbound and the kept reply only", thread)
+		}
+	})
+}
+
+func TestMarkSentBatchSkipsLostLeases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := storetest.Person(t, db)
+		a := storetest.Outbound(t, db, p)
+		b := storetest.Outbound(t, db, p, func(m *store.Message) { m.Body = "other" })
+		now := time.Now()
+		if _, err := db.ClaimOutbox(ctx, now, "me", time.Minute, 10); err != nil {
+			t.Fatal(err)
+		}
+		// b's lease runs out and another dispatcher claims it.
+		if _, err := db.ClaimOutbox(ctx, now.Add(2*time.Minute), "them", time.Minute, 10); err != nil {
+			t.Fatal(err)
+		}
+		var marked []int64
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			marked, err = tx.MarkSentBatch(ctx, "me", []store.Sent{{ID: a.ID, ProviderID: "SM1"}, {ID: b.ID, ProviderID: "SM2"}})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(marked) != 0 {
+			t.Fatalf("marked %v, want none: both leases were taken over", marked)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			marked, err = tx.MarkSentBatch(ctx, "them", []store.Sent{{ID: a.ID, ProviderID: "SM1"}, {ID: b.ID, ProviderID: "SM2"}})
+			return err
+		})
+		if err != nil || len(marked) != 2 {
+			t.Fatalf("marked %v (%v), want both", marked, err)
+		}
+		got, _ := db.GetMessage(ctx, b.ID)
+		if got.Status != store.StatusSent || *got.ProviderID != "SM2" {
+			t.Fatalf("b is %s with %v", got.Status, got.ProviderID)
+		}
+	})
+}
