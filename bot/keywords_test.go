@@ -52,4 +52,3 @@ func TestKeywordOf(t *testing.T) {
 		}
 	}
 }
-
