@@ -213,11 +213,11 @@ func (s *demoSeed) addCheckIns(ctx context.Context, i int, dp demoPerson, p stor
 		first = []string{"5", "5", "4", "8", "yes please"}
 		later = []string{"7", "8", "7", "2", "no"}
 	}
-	if err := s.playCheckIn(ctx, p, s.localDay(-dp.referredDaysAgo+3, 10, 0), first); err != nil {
+	if err := s.playCheckIn(ctx, p, s.mondayAfter(-dp.referredDaysAgo+1, 10), first); err != nil {
 		return err
 	}
 	if dp.referredDaysAgo >= 35 {
-		return s.playCheckIn(ctx, p, s.localDay(-dp.referredDaysAgo+31, 10, 0), later)
+		return s.playCheckIn(ctx, p, s.mondayAfter(-dp.referredDaysAgo+29, 10), later)
 	}
 	return nil
 }
@@ -333,7 +333,7 @@ func (s *demoSeed) addRecentMessage(ctx context.Context, p store.Person) error {
 	if !ok {
 		return nil
 	}
-	at := s.now.Add(-time.Duration(len(text)%40+2) * time.Hour)
+	at := s.localDay(-1-len(text)%2, 11+len(text)%6, len(text)%60) // yesterday or the day before, in the daytime
 	m := s.message(p, true, text, at)
 	m.ReadAt = nil
 	if err := s.tx.At(at).ImportMessage(ctx, &m); err != nil {
@@ -346,6 +346,17 @@ func (s *demoSeed) addRecentMessage(ctx context.Context, p store.Person) error {
 	e := store.Escalation{SchemeID: s.scheme.ID, PersonID: p.ID, LinkWorkerID: p.LinkWorkerID, MessageID: &m.ID,
 		Reason: store.Reason(reason), Urgency: store.Soon}
 	return s.tx.At(at).CreateEscalation(ctx, &e)
+}
+
+// mondayAfter is hour:00 local on the first Monday on or after days from
+// today: check-ins go out on Mondays.
+func (s *demoSeed) mondayAfter(days, hour int) time.Time {
+	t := s.localDay(days, hour, 0)
+	for t.Weekday() != time.Monday {
+		days++
+		t = s.localDay(days, hour, 0)
+	}
+	return t
 }
 
 // localDay is the time hour:min in the scheme's zone, days from today.
