@@ -244,14 +244,15 @@ func escalate(ctx context.Context, tx *store.Tx, t Turn, reason store.Reason, ur
 }
 
 // unansweredTwice escalates no_response when this check-in expired
-// unanswered and so did the person's previous run of the same dialogue.
+// unanswered and so did the person's previous run of the same dialogue,
+// but not the one before that: a long silence is escalated once.
 func (p *Planner) unansweredTwice(ctx context.Context, tx *store.Tx, t Turn) error {
-	prev, err := tx.PreviousRunOutcome(ctx, t.Person.ID, t.Dialogue.Key, t.Run.ID)
-	if store.ErrorCode(err) == store.NotFound || (err == nil && prev != store.OutcomeExpired) {
-		return nil
-	}
+	prev, err := tx.PreviousRunOutcomes(ctx, t.Person.ID, t.Dialogue.Key, t.Run.ID, 2)
 	if err != nil {
 		return err
+	}
+	if len(prev) == 0 || prev[0] != store.OutcomeExpired || (len(prev) == 2 && prev[1] == store.OutcomeExpired) {
+		return nil
 	}
 	return escalate(ctx, tx, t, store.ReasonNoResponse, store.Urgency(t.Dialogue.Reply.Urgency),
 		"two check-ins in a row went unanswered")

@@ -50,7 +50,10 @@ func (tx *Tx) execIn(ctx context.Context, op string, q string, args ...any) (int
 		return 0, classify(op, err)
 	}
 	n, err := res.RowsAffected()
-	return n, classify(op, err)
+	if err != nil {
+		return 0, classify(op, err)
+	}
+	return n, nil
 }
 
 // LockPeople returns the people with the given ids and keeps other
@@ -296,14 +299,14 @@ func (tx *Tx) LatestReferral(ctx context.Context, personID int64, accepted bool)
 	return r, err
 }
 
-// PreviousRunOutcome returns how the person's last ended run of the
-// dialogue key before run beforeID ended; NotFound if there was none.
-func (tx *Tx) PreviousRunOutcome(ctx context.Context, personID int64, dialogueKey string, beforeID int64) (Outcome, error) {
-	var o Outcome
-	err := tx.get(ctx, "previous run outcome", &o, `SELECT r.outcome FROM dialogue_runs r JOIN dialogues d ON d.id = r.dialogue_id
+// PreviousRunOutcomes returns how the person's last ended runs of the
+// dialogue key before run beforeID ended, latest first, up to limit.
+func (tx *Tx) PreviousRunOutcomes(ctx context.Context, personID int64, dialogueKey string, beforeID int64, limit int) ([]Outcome, error) {
+	var list []Outcome
+	err := tx.selectAll(ctx, "previous run outcomes", &list, `SELECT r.outcome FROM dialogue_runs r JOIN dialogues d ON d.id = r.dialogue_id
 		WHERE r.person_id = ? AND d.key = ? AND r.id <> ? AND r.ended_at IS NOT NULL
-		ORDER BY r.ended_at DESC, r.id DESC LIMIT 1`, personID, dialogueKey, beforeID)
-	return o, err
+		ORDER BY r.ended_at DESC, r.id DESC LIMIT ?`, personID, dialogueKey, beforeID, limit)
+	return list, err
 }
 
 // Recurring describes the next recurring check-in of every active person
