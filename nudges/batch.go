@@ -215,6 +215,15 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 			b.skip(n, "a run of this dialogue is still open")
 			return nil
 		}
+		if n.Kind == store.NudgeContactReminder {
+			// A reminder cannot wait: it interrupts the other dialogue,
+			// whose answers so far are kept.
+			if err := b.interrupt(ctx, open); err != nil {
+				return err
+			}
+			delete(b.open, p.ID)
+			return b.decide(ctx, n)
+		}
 		// Another dialogue is waiting for an answer: go after it ends.
 		due := b.now.Add(time.Hour)
 		if open.ExpiresAt != nil && open.ExpiresAt.After(due) {
@@ -281,6 +290,14 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 	b.busy[p.ID] = true
 	b.finish(n, store.NudgeDone, "")
 	return nil
+}
+
+// interrupt ends an open run as cancelled, with its reply timers.
+func (b *batch) interrupt(ctx context.Context, open store.OpenRun) error {
+	if _, err := b.tx.CancelRunTimers(ctx, open.ID, "", "the run was interrupted by a contact reminder"); err != nil {
+		return err
+	}
+	return b.tx.EndRun(ctx, open.ID, store.OutcomeCancelled)
 }
 
 // chooseGroup picks a group for a suggestion and records the referral.

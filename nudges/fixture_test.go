@@ -3,6 +3,9 @@ package nudges
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -139,4 +142,19 @@ func (f *fixture) escalations() []store.Escalation {
 		f.t.Fatal(err)
 	}
 	return list
+}
+
+func builtinSource(t testing.TB, key string) string {
+	t.Helper()
+	b, err := fs.ReadFile(dialogues.LibraryFiles(), key+".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// testingSeed reads LINKBOT_NUDGES_SEED, to rerun a failed property test.
+func testingSeed() uint64 {
+	s, _ := strconv.ParseUint(os.Getenv("LINKBOT_NUDGES_SEED"), 10, 64)
+	return s
 }
