@@ -45,7 +45,9 @@ func TestAGroupWithFivePlacesGetsAtMostFiveReferralsAWeek(t *testing.T) {
 		// A day later, in the same week, more suggestions for the same people.
 		f.now = f.now.Add(24 * time.Hour)
 		for _, p := range people {
-			f.inTx(func(tx *store.Tx) error { return f.planner.PlanSuggestion(f.ctx, tx, p, f.now.Add(-time.Hour*24+time.Minute)) })
+			f.inTx(func(tx *store.Tx) error {
+				return f.planner.PlanSuggestion(f.ctx, tx, p, f.now.Add(-time.Hour*24+time.Minute))
+			})
 		}
 		f.now = f.now.Add(time.Minute)
 		f.drain()
