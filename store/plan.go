@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // This file holds the set-based queries the nudge planner and claim loop
@@ -156,9 +158,12 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []*Run) error {
 			byPerson[r.PersonID] = r
 			args = append(args, r.SchemeID, r.PersonID, r.DialogueID, r.State, r.StartedAt, r.WaitingSince, r.ExpiresAt, r.EndedAt, r.Outcome)
 		}
-		rows, err := tx.tx.QueryxContext(ctx, tx.rebind(`INSERT INTO dialogue_runs
-			(scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at, ended_at, outcome)
-			VALUES `+values(len(chunk), 9)+` RETURNING id, person_id`), args...)
+		q := `INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at, ended_at, outcome)
+			VALUES ` + values(len(chunk), 9) + ` RETURNING id, person_id`
+		if tx.postgres {
+			q, args = runsUnnest(chunk, tx.now)
+		}
+		rows, err := tx.tx.QueryxContext(ctx, tx.rebind(q), args...)
 		if err != nil {
 			return classify(op, err)
 		}
@@ -184,6 +189,9 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []*Run) error {
 // does, in a few statements. IDs are not filled in.
 func (tx *Tx) QueueMessages(ctx context.Context, list []*Message) error {
 	const op = "queue messages"
+	if tx.postgres {
+		return tx.queueMessagesPG(ctx, list)
+	}
 	for len(list) > 0 {
 		chunk := list[:min(len(list), insertRowsChunk)]
 		list = list[len(chunk):]
@@ -210,6 +218,9 @@ func (tx *Tx) QueueMessages(ctx context.Context, list []*Message) error {
 // already, and returns how many it inserted. IDs are not filled in.
 func (tx *Tx) PlanNudges(ctx context.Context, list []*Nudge) (int64, error) {
 	const op = "plan nudges"
+	if tx.postgres {
+		return tx.planNudgesPG(ctx, list)
+	}
 	var total int64
 	for len(list) > 0 {
 		chunk := list[:min(len(list), insertRowsChunk)]
@@ -390,3 +401,129 @@ func (tx *Tx) NotifyNudges(ctx context.Context) error {
 
 // NudgesChannel is the PostgreSQL LISTEN channel that says nudges are due.
 const NudgesChannel = "linkbot_nudges"
+
+// On PostgreSQL many rows go in one statement as arrays, one per column:
+// a handful of parameters to parse whatever the number of rows.
+
+func (tx *Tx) queueMessagesPG(ctx context.Context, list []*Message) error {
+	if len(list) == 0 {
+		return nil
+	}
+	var (
+		schemes, nudges       []int64
+		people, workers       []sql.NullInt64
+		channels, addresses   []string
+		kinds, bodies, nextAt []string
+	)
+	for _, m := range list {
+		m.Direction, m.Status = Outbound, StatusQueued
+		m.CreatedAt = tx.now
+		if m.NextAttemptAt == nil {
+			m.NextAttemptAt = &m.CreatedAt
+		}
+		m.NextAttemptAt = utcp(m.NextAttemptAt)
+		schemes = append(schemes, m.SchemeID)
+		people = append(people, nullInt(m.PersonID))
+		workers = append(workers, nullInt(m.LinkWorkerID))
+		nudges = append(nudges, deref64(m.NudgeID))
+		channels = append(channels, string(m.Channel))
+		addresses = append(addresses, m.Address)
+		kinds = append(kinds, string(m.Kind))
+		bodies = append(bodies, m.Body)
+		nextAt = append(nextAt, m.NextAttemptAt.Format(time.RFC3339Nano))
+	}
+	_, err := tx.exec(ctx, "queue messages", `INSERT INTO messages (scheme_id, person_id, link_worker_id, nudge_id, direction,
+		channel, address, kind, body, status, next_attempt_at, created_at)
+		SELECT s, p, w, nullif(n, 0), 'out', c, a, k, b, 'queued', t, ?
+		FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+		AS u(s, p, w, n, c, a, k, b, t)`, tx.now, pq.Array(schemes), pq.GenericArray{A: people}, pq.GenericArray{A: workers},
+		pq.Array(nudges), pq.Array(channels), pq.Array(addresses), pq.Array(kinds), pq.Array(bodies), pq.Array(nextAt))
+	return err
+}
+
+func (tx *Tx) planNudgesPG(ctx context.Context, list []*Nudge) (int64, error) {
+	if len(list) == 0 {
+		return 0, nil
+	}
+	var (
+		schemes, people         []int64
+		contacts, groups, runs  []sql.NullInt64
+		kinds, keys, due, dkeys []string
+	)
+	for _, n := range list {
+		n.prepare(tx.now)
+		schemes = append(schemes, n.SchemeID)
+		people = append(people, n.PersonID)
+		contacts = append(contacts, nullInt(n.ContactID))
+		groups = append(groups, nullInt(n.GroupID))
+		runs = append(runs, nullInt(n.RunID))
+		kinds = append(kinds, string(n.Kind))
+		keys = append(keys, n.Key)
+		due = append(due, n.DueAt.Format(time.RFC3339Nano))
+		dk := ""
+		if n.DialogueKey != nil {
+			dk = *n.DialogueKey
+		}
+		dkeys = append(dkeys, dk)
+	}
+	return tx.exec(ctx, "plan nudges", `INSERT INTO nudges (scheme_id, person_id, kind, key, due_at, dialogue_key, contact_id,
+		group_id, run_id, status, created_at)
+		SELECT s, p, k, key, d, nullif(dk, ''), c, g, r, 'planned', ?
+		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
+		AS u(s, p, k, key, d, dk, c, g, r)
+		ON CONFLICT (key) DO NOTHING`, tx.now, pq.Array(schemes), pq.Array(people), pq.Array(kinds), pq.Array(keys),
+		pq.Array(due), pq.Array(dkeys), pq.GenericArray{A: contacts}, pq.GenericArray{A: groups}, pq.GenericArray{A: runs})
+}
+
+func nullInt(p *int64) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *p, Valid: true}
+}
+
+func deref64(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// runsUnnest is the PostgreSQL form of InsertRuns' statement.
+func runsUnnest(runs []*Run, now time.Time) (string, []any) {
+	var (
+		schemes, people, dialogues []int64
+		states, outcomes           []string
+		waiting, expires, ended    []sql.NullString
+	)
+	stamp := func(t *time.Time) sql.NullString {
+		if t == nil {
+			return sql.NullString{}
+		}
+		return sql.NullString{String: t.Format(time.RFC3339Nano), Valid: true}
+	}
+	for _, r := range runs {
+		schemes = append(schemes, r.SchemeID)
+		people = append(people, r.PersonID)
+		dialogues = append(dialogues, r.DialogueID)
+		state := string(r.State)
+		if state == "" {
+			state = "{}"
+		}
+		states = append(states, state)
+		waiting = append(waiting, stamp(r.WaitingSince))
+		expires = append(expires, stamp(r.ExpiresAt))
+		ended = append(ended, stamp(r.EndedAt))
+		o := ""
+		if r.Outcome != nil {
+			o = string(*r.Outcome)
+		}
+		outcomes = append(outcomes, o)
+	}
+	return `INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at, ended_at, outcome)
+		SELECT s, p, d, st::jsonb, ?, w, x, e, nullif(o, '')
+		FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[])
+		AS u(s, p, d, st, w, x, e, o)
+		RETURNING id, person_id`, []any{now, pq.Array(schemes), pq.Array(people), pq.Array(dialogues), pq.Array(states),
+			pq.GenericArray{A: waiting}, pq.GenericArray{A: expires}, pq.GenericArray{A: ended}, pq.Array(outcomes)}
+}
