@@ -145,16 +145,44 @@ func (p *Planner) PlanCheckIns(ctx context.Context, tx *store.Tx, person store.P
 		list = append(list, &store.Nudge{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
 			Key: "checkin:start:" + key + ":" + strconv.FormatInt(person.ID, 10), DueAt: tx.Now(), DialogueKey: &key})
 	}
-	if r := v.Dialogue.Schedule.Every; r != nil {
-		loc, err := scheme.Location()
-		if err != nil {
-			return fmt.Errorf("plan check-ins: %w", err)
+	if len(list) > 0 {
+		if _, err := tx.PlanNudges(ctx, list); err != nil {
+			return err
 		}
-		due := nextCheckin(tx.Now(), person.ReferredAt, loc, *r)
-		list = append(list, &store.Nudge{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
-			Key: recurringKey(key, person.ID, due), DueAt: due, DialogueKey: &key})
+		if err := tx.NotifyNudges(ctx); err != nil { // due now: wake the claim loops
+			return err
+		}
 	}
-	_, err = tx.PlanNudges(ctx, list)
+	return p.PlanNextCheckin(ctx, tx, person)
+}
+
+// PlanNextCheckin plans only the next recurring check-in of a person whose
+// support is under way (when importing people, say), if the scheme's
+// check-in dialogue recurs.
+func (p *Planner) PlanNextCheckin(ctx context.Context, tx *store.Tx, person store.Person) error {
+	if !reachable(person) {
+		return nil
+	}
+	scheme, err := tx.GetScheme(ctx, person.SchemeID)
+	if err != nil {
+		return fmt.Errorf("plan next check-in: %w", err)
+	}
+	key := CheckinKey(scheme)
+	v, err := p.Versions.Published(ctx, tx, scheme.ID, key)
+	if err != nil {
+		return fmt.Errorf("plan next check-in: %w", err)
+	}
+	r := v.Dialogue.Schedule.Every
+	if r == nil {
+		return nil
+	}
+	loc, err := scheme.Location()
+	if err != nil {
+		return fmt.Errorf("plan next check-in: %w", err)
+	}
+	due := nextCheckin(tx.Now(), person.ReferredAt, loc, *r)
+	_, err = tx.PlanNudges(ctx, []*store.Nudge{{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
+		Key: recurringKey(key, person.ID, due), DueAt: due, DialogueKey: &key}})
 	return err
 }
 

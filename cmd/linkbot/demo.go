@@ -34,6 +34,7 @@ func runDemo(ctx context.Context, args []string, io stdio) error {
 	} else {
 		logger.Info("reusing the demo scheme", "database", cfg.databaseURL)
 	}
+	defer startNudges(ctx, db, logger, cfg.databaseURL)()
 	reg := newRegistry()
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg), func(addr net.Addr) {
 		fmt.Fprintf(io.out, "Linkbot demo is running at %s\n", browserURL(addr))

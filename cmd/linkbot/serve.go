@@ -22,6 +22,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}
 	}
 	defer db.Close()
+	defer startNudges(ctx, db, logger, cfg.databaseURL)()
 	if cfg.publicURL == "" {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}
