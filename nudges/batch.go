@@ -208,7 +208,7 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 	}
 	if isRecurring(n) && v.Dialogue.Schedule.Every != nil {
 		// Whatever happens to this one, the next check-in is planned.
-		b.w.nudges = append(b.w.nudges, plannedNext(n, p.Person, s.hours.Loc, *v.Dialogue.Schedule.Every, b.now))
+		b.w.nudges = append(b.w.nudges, plannedNext(n, p.Person, s.hours.Loc, v, b.now))
 	}
 	if open, ok := b.open[p.ID]; ok {
 		if open.DialogueKey == key {

@@ -39,10 +39,17 @@ func reminderKey(contactID int64, before time.Duration, startsAt time.Time) stri
 	return fmt.Sprintf("contact_reminder:%d:%dm:%d", contactID, int(before.Minutes()), startsAt.Unix())
 }
 
+// Recurring check-ins are keyed by dialogue key, the dialogue version
+// planned from, the person and the occurrence: a schedule changed and later
+// changed back plans afresh instead of running into its old keys.
 func recurringPrefix(dialogueKey string) string { return "checkin:every:" + dialogueKey + ":" }
 
-func recurringKey(dialogueKey string, personID int64, due time.Time) string {
-	return recurringPrefix(dialogueKey) + strconv.FormatInt(personID, 10) + ":" + strconv.FormatInt(due.Unix(), 10)
+func versionPrefix(dialogueKey string, versionID int64) string {
+	return recurringPrefix(dialogueKey) + "v" + strconv.FormatInt(versionID, 10) + ":"
+}
+
+func recurringKey(dialogueKey string, versionID, personID int64, due time.Time) string {
+	return versionPrefix(dialogueKey, versionID) + strconv.FormatInt(personID, 10) + ":" + strconv.FormatInt(due.Unix(), 10)
 }
 
 func isRecurring(n store.Nudge) bool {
@@ -182,7 +189,7 @@ func (p *Planner) PlanNextCheckin(ctx context.Context, tx *store.Tx, person stor
 	}
 	due := nextCheckin(tx.Now(), person.ReferredAt, loc, *r)
 	_, err = tx.PlanNudges(ctx, []*store.Nudge{{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
-		Key: recurringKey(key, person.ID, due), DueAt: due, DialogueKey: &key}})
+		Key: recurringKey(key, v.Row.ID, person.ID, due), DueAt: due, DialogueKey: &key}})
 	return err
 }
 
@@ -287,7 +294,8 @@ func (p *Planner) ReplanScheme(ctx context.Context, db *store.DB, schemeID int64
 			return err
 		}
 		every = v.Dialogue.Schedule.Every
-		spec = store.Recurring{SchemeID: schemeID, DialogueKey: key, Prefix: recurringPrefix(key), Gap: firstCheckinGap}
+		spec = store.Recurring{SchemeID: schemeID, DialogueKey: key, Prefix: recurringPrefix(key),
+			NewPrefix: versionPrefix(key, v.Row.ID), Gap: firstCheckinGap}
 		if every != nil {
 			spec.First = NextRecurrence(tx.Now(), loc, *every)
 			spec.Second = NextRecurrence(spec.First, loc, *every)
@@ -322,9 +330,9 @@ func (p *Planner) ReplanScheme(ctx context.Context, db *store.DB, schemeID int64
 }
 
 // plannedNext is the recurring check-in after a recurring one fired at now.
-func plannedNext(n store.Nudge, person store.Person, loc *time.Location, r dialogues.Recurrence, now time.Time) *store.Nudge {
-	due := nextCheckin(now, person.ReferredAt, loc, r)
+func plannedNext(n store.Nudge, person store.Person, loc *time.Location, v Version, now time.Time) *store.Nudge {
+	due := nextCheckin(now, person.ReferredAt, loc, *v.Dialogue.Schedule.Every)
 	key := *n.DialogueKey
 	return &store.Nudge{SchemeID: n.SchemeID, PersonID: n.PersonID, Kind: store.NudgeCheckin,
-		Key: recurringKey(key, n.PersonID, due), DueAt: due, DialogueKey: &key}
+		Key: recurringKey(key, v.Row.ID, n.PersonID, due), DueAt: due, DialogueKey: &key}
 }

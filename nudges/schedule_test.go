@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
@@ -85,6 +86,23 @@ func TestChangingTheCheckinScheduleReplansEveryonesNextCheckin(t *testing.T) {
 			}
 			if len(next) != 1 || !next[0].DueAt.Equal(want) {
 				t.Fatalf("person %d: planned %+v, want one recurring check-in at %s", p.ID, next, want)
+			}
+		}
+		// And back again: the old schedule's keys do not get in the way.
+		storetest.Dialogue(t, db, f.scheme.ID, func(d *store.Dialogue) { d.Key, d.Source = "ons4", builtinSource(t, "ons4") })
+		if _, err := f.planner.ReplanScheme(f.ctx, db, f.scheme.ID); err != nil {
+			t.Fatal(err)
+		}
+		back := NextRecurrence(f.now, f.loc, dialogues.Recurrence{Weeks: 4, Weekday: time.Monday, Hour: 10})
+		for _, p := range people[1:] {
+			var next []store.Nudge
+			for _, n := range f.nudges(p.ID) {
+				if n.Kind == store.NudgeCheckin && n.Status == store.NudgePlanned && strings.HasPrefix(n.Key, "checkin:every:") {
+					next = append(next, n)
+				}
+			}
+			if len(next) != 1 || !next[0].DueAt.Equal(back) {
+				t.Fatalf("person %d after changing back: planned %+v, want one check-in at %s", p.ID, next, back)
 			}
 		}
 	})

@@ -321,41 +321,67 @@ func (tx *Tx) PreviousRunOutcomes(ctx context.Context, personID int64, dialogueK
 }
 
 // Recurring describes the next recurring check-in of every active person
-// of a scheme, for ReplanRecurring. Keys are Prefix + person id + ":" +
-// the due time in Unix seconds.
+// of a scheme, for ReplanRecurring. A person's key is NewPrefix + person id
+// + ":" + the due time in Unix seconds.
 type Recurring struct {
 	SchemeID    int64
 	DialogueKey string
-	Prefix      string    // e.g. "checkin:every:ons4:"; the key of the person's nudge follows
+	Prefix      string    // what the keys of all recurring check-ins of the dialogue start with
+	NewPrefix   string    // what the keys planned now start with (Prefix and the version)
 	First       time.Time // the next occurrence
 	Second      time.Time // the one after, for people referred within Gap of First
 	Gap         time.Duration
 }
 
-// ReplanRecurring replaces the planned recurring check-ins (keys starting
-// with r.Prefix) of the scheme's people whose id is in (afterID, upToID]
-// with the next occurrence, in two statements, and returns how many it
-// planned. People who opted out or whose support ended get none. With plan
-// false it only cancels (the schedule no longer recurs).
+// ReplanRecurring moves the planned recurring check-ins (keys starting with
+// r.Prefix) of the scheme's people whose id is in (afterID, upToID] to the
+// next occurrence, and returns how many people it planned. It updates each
+// person's planned check-in in place (no new row to check against people),
+// cancels any other (a second one, or one of a person who opted out or
+// whose support ended), and plans one for people who had none: three
+// set-based statements. With plan false it only cancels (the schedule no
+// longer recurs).
 func (tx *Tx) ReplanRecurring(ctx context.Context, r Recurring, afterID, upToID int64, plan bool) (int64, error) {
 	const op = "replan recurring nudges"
+	var moved int64
+	first, second, cut := utc(r.First), utc(r.Second), utc(r.First.Add(-r.Gap))
+	due := `CASE WHEN p.referred_at > ? THEN ` + tx.typed("?", "timestamptz") + ` ELSE ` + tx.typed("?", "timestamptz") + ` END`
+	unix := `CASE WHEN p.referred_at > ? THEN ` + fmt.Sprint(second.Unix()) + ` ELSE ` + fmt.Sprint(first.Unix()) + ` END`
+	planned := `status = 'planned' AND kind = 'checkin' AND substr(key, 1, ?) = ?`
+	if plan {
+		var err error
+		moved, err = tx.exec(ctx, op, `UPDATE nudges SET due_at = `+due+`, key = `+tx.typed("?", "text")+` || nudges.person_id || ':' || `+unix+`
+			FROM people p
+			WHERE p.id = nudges.person_id AND nudges.person_id > ? AND nudges.person_id <= ? AND nudges.scheme_id = ?
+			AND nudges.status = 'planned' AND nudges.kind = 'checkin' AND substr(nudges.key, 1, ?) = ?
+			AND p.status = 'active' AND p.opted_out_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM nudges older WHERE older.person_id = nudges.person_id AND older.id < nudges.id
+				AND older.status = 'planned' AND older.kind = 'checkin' AND substr(older.key, 1, ?) = ?)`,
+			cut, second, first, r.NewPrefix, cut, afterID, upToID, r.SchemeID, len(r.Prefix), r.Prefix, len(r.Prefix), r.Prefix)
+		if err != nil {
+			return 0, err
+		}
+	}
+	keep := r.NewPrefix
+	if !plan {
+		keep = "" // cancel them all
+	}
 	if _, err := tx.exec(ctx, op, `UPDATE nudges SET status = 'cancelled', note = 'the schedule changed', finished_at = ?
-		WHERE person_id > ? AND person_id <= ? AND scheme_id = ? AND status = 'planned' AND kind = 'checkin'
-		AND substr(key, 1, ?) = ?`, tx.now, afterID, upToID, r.SchemeID, len(r.Prefix), r.Prefix); err != nil {
+		WHERE person_id > ? AND person_id <= ? AND scheme_id = ? AND `+planned+` AND (? = '' OR substr(key, 1, ?) <> ?)`,
+		tx.now, afterID, upToID, r.SchemeID, len(r.Prefix), r.Prefix, keep, len(keep), keep); err != nil {
 		return 0, err
 	}
 	if !plan {
 		return 0, nil
 	}
-	first, second := utc(r.First), utc(r.Second)
-	due := `CASE WHEN referred_at > ? THEN ` + tx.typed("?", "timestamptz") + ` ELSE ` + tx.typed("?", "timestamptz") + ` END`
-	unix := `CASE WHEN referred_at > ? THEN ` + fmt.Sprint(second.Unix()) + ` ELSE ` + fmt.Sprint(first.Unix()) + ` END`
-	cut := utc(r.First.Add(-r.Gap))
-	return tx.exec(ctx, op, `INSERT INTO nudges (scheme_id, person_id, kind, key, due_at, dialogue_key, status, created_at)
-		SELECT scheme_id, id, 'checkin', `+tx.typed("?", "text")+` || id || ':' || `+unix+`, `+due+`, `+tx.typed("?", "text")+`, 'planned', `+tx.typed("?", "timestamptz")+`
-		FROM people WHERE id > ? AND id <= ? AND scheme_id = ? AND status = 'active' AND opted_out_at IS NULL
+	added, err := tx.exec(ctx, op, `INSERT INTO nudges (scheme_id, person_id, kind, key, due_at, dialogue_key, status, created_at)
+		SELECT p.scheme_id, p.id, 'checkin', `+tx.typed("?", "text")+` || p.id || ':' || `+unix+`, `+due+`, `+tx.typed("?", "text")+`, 'planned', `+tx.typed("?", "timestamptz")+`
+		FROM people p WHERE p.id > ? AND p.id <= ? AND p.scheme_id = ? AND p.status = 'active' AND p.opted_out_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.person_id = p.id AND n.status = 'planned' AND n.kind = 'checkin'
+			AND substr(n.key, 1, ?) = ?)
 		ON CONFLICT (key) DO NOTHING`,
-		r.Prefix, cut, cut, second, first, r.DialogueKey, tx.now, afterID, upToID, r.SchemeID)
+		r.NewPrefix, cut, cut, second, first, r.DialogueKey, tx.now, afterID, upToID, r.SchemeID, len(r.NewPrefix), r.NewPrefix)
+	return moved + added, err
 }
 
 // typed gives a parameter a type on PostgreSQL, where a bare parameter in
