@@ -210,6 +210,14 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 		// Whatever happens to this one, the next check-in is planned.
 		b.w.nudges = append(b.w.nudges, plannedNext(n, p.Person, s.hours.Loc, v, b.now))
 	}
+	if open, ok := b.open[p.ID]; ok && open.ExpiresAt != nil && open.ExpiresAt.Before(b.now.Add(-staleAfter)) {
+		// Its timers were lost (cancelled by a STOP before a START, say):
+		// end it rather than let it hold back every nudge.
+		if err := b.endStale(ctx, open); err != nil {
+			return err
+		}
+		delete(b.open, p.ID)
+	}
 	if open, ok := b.open[p.ID]; ok {
 		if open.DialogueKey == key {
 			b.skip(n, "a run of this dialogue is still open")
@@ -290,6 +298,18 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 	b.busy[p.ID] = true
 	b.finish(n, store.NudgeDone, "")
 	return nil
+}
+
+// staleAfter is how long past its expiry an open run is taken as stale:
+// longer than any quiet hours can delay its expiry timer.
+const staleAfter = 24 * time.Hour
+
+// endStale ends a run whose expiry passed long ago.
+func (b *batch) endStale(ctx context.Context, open store.OpenRun) error {
+	if _, err := b.tx.CancelRunTimers(ctx, open.ID, "", "the run expired long ago"); err != nil {
+		return err
+	}
+	return b.tx.EndRun(ctx, open.ID, store.OutcomeExpired)
 }
 
 // interrupt ends an open run as cancelled, with its reply timers.

@@ -250,3 +250,33 @@ func TestARepliedTimerNeverFires(t *testing.T) {
 		}
 	})
 }
+
+func TestARunWhoseTimersWereLostDoesNotHoldBackCheckinsForever(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, time.Time{})
+		f.now = f.local(2026, 6, 1, 10, 0)
+		p := f.person()
+		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.drain()
+		// STOP then START: the pipeline cancelled every open nudge, timers too.
+		f.inTx(func(tx *store.Tx) error {
+			_, err := tx.CancelNudges(f.ctx, p.ID, "opted out")
+			return err
+		})
+		f.now = f.local(2026, 6, 20, 10, 0)
+		f.inTx(func(tx *store.Tx) error { return f.planner.PlanNextCheckin(f.ctx, tx, p) })
+		for i := 0; i < 30*24; i++ {
+			f.drain()
+			f.now = f.now.Add(time.Hour)
+		}
+		starts := 0
+		for _, m := range f.sent(p.ID) {
+			if strings.Contains(m.Body, "would like to know how you're doing") {
+				starts++
+			}
+		}
+		if starts < 2 {
+			t.Errorf("%d check-ins started in all; the first run, never expired, held back the rest", starts)
+		}
+	})
+}

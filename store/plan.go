@@ -377,10 +377,10 @@ func (tx *Tx) ReplanRecurring(ctx context.Context, r Recurring, afterID, upToID 
 	added, err := tx.exec(ctx, op, `INSERT INTO nudges (scheme_id, person_id, kind, key, due_at, dialogue_key, status, created_at)
 		SELECT p.scheme_id, p.id, 'checkin', `+tx.typed("?", "text")+` || p.id || ':' || `+unix+`, `+due+`, `+tx.typed("?", "text")+`, 'planned', `+tx.typed("?", "timestamptz")+`
 		FROM people p WHERE p.id > ? AND p.id <= ? AND p.scheme_id = ? AND p.status = 'active' AND p.opted_out_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.person_id = p.id AND n.status = 'planned' AND n.kind = 'checkin'
-			AND substr(n.key, 1, ?) = ?)
+		AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.person_id = p.id AND n.person_id > ? AND n.person_id <= ?
+			AND n.status = 'planned' AND n.kind = 'checkin' AND substr(n.key, 1, ?) = ?)
 		ON CONFLICT (key) DO NOTHING`,
-		r.NewPrefix, cut, cut, second, first, r.DialogueKey, tx.now, afterID, upToID, r.SchemeID, len(r.NewPrefix), r.NewPrefix)
+		r.NewPrefix, cut, cut, second, first, r.DialogueKey, tx.now, afterID, upToID, r.SchemeID, afterID, upToID, len(r.NewPrefix), r.NewPrefix)
 	return moved + added, err
 }
 
