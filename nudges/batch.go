@@ -3,6 +3,7 @@ package nudges
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -59,10 +60,7 @@ func (b *batch) load(ctx context.Context, claimed []store.Nudge) error {
 	if err != nil {
 		return err
 	}
-	held, err := tx.LockClaimedNudges(ctx, sortedIDs(claimed, func(n store.Nudge) (int64, bool) { return n.ID, true }), b.owner)
-	if err != nil {
-		return err
-	}
+	held := slices.Clone(claimed)
 	slices.SortFunc(held, func(a, b store.Nudge) int {
 		if c := a.DueAt.Compare(b.DueAt); c != 0 {
 			return c
@@ -401,15 +399,30 @@ func (b *batch) write(ctx context.Context) error {
 	if err := b.w.flush(ctx, b.tx); err != nil {
 		return err
 	}
+	// Finishing checks the claims: a nudge cancelled since it was claimed
+	// (its contact moved, say), or whose lease another loop took over, is
+	// not changed, and then nothing of this transaction may stand.
+	var changed int64
 	for k, ids := range b.finished {
-		if _, err := b.tx.FinishNudges(ctx, ids, b.owner, k.status, k.note); err != nil {
+		n, err := b.tx.FinishNudges(ctx, ids, b.owner, k.status, k.note)
+		if err != nil {
 			return err
 		}
+		changed += n
 	}
 	for due, ids := range b.rescheduled {
-		if _, err := b.tx.RescheduleNudges(ctx, ids, b.owner, due); err != nil {
+		n, err := b.tx.RescheduleNudges(ctx, ids, b.owner, due)
+		if err != nil {
 			return err
 		}
+		changed += n
+	}
+	if changed != int64(len(b.nudges)) {
+		return errNotHeld
 	}
 	return nil
 }
+
+// errNotHeld says a claimed nudge was cancelled or taken over while it was
+// being carried out: the transaction is rolled back.
+var errNotHeld = errors.New("a claimed nudge is no longer held")

@@ -123,11 +123,20 @@ func (l *Loop) RunOnce(ctx context.Context) (int, error) {
 	if len(claimed) == 0 {
 		return 0, nil
 	}
-	err = l.DB.InTx(ctx, func(tx *store.Tx) error {
+	return len(claimed), l.carryOutClaimed(ctx, now, claimed)
+}
+
+// carryOutClaimed carries out claimed nudges in one transaction or, if that
+// fails, one by one.
+func (l *Loop) carryOutClaimed(ctx context.Context, now time.Time, claimed []store.Nudge) error {
+	err := l.DB.InTx(ctx, func(tx *store.Tx) error {
 		return l.carryOut(ctx, tx.At(now), now, claimed)
 	})
+	if errors.Is(err, errNotHeld) && len(claimed) == 1 {
+		return nil
+	}
 	if err == nil || len(claimed) == 1 || ctx.Err() != nil {
-		return len(claimed), l.failed(ctx, claimed, err)
+		return l.failed(ctx, claimed, err)
 	}
 	// One nudge spoiled the batch: carry them out one by one, so the
 	// others go and the bad one is tried again later.
@@ -137,11 +146,14 @@ func (l *Loop) RunOnce(ctx context.Context) (int, error) {
 		err := l.DB.InTx(ctx, func(tx *store.Tx) error {
 			return l.carryOut(ctx, tx.At(now), now, []store.Nudge{n})
 		})
+		if errors.Is(err, errNotHeld) {
+			continue // cancelled or taken over meanwhile: not ours to do
+		}
 		if err := l.failed(ctx, []store.Nudge{n}, err); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return len(claimed), errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // failed gives up on a nudge that failed maxAttempts times: it is skipped

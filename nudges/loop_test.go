@@ -280,3 +280,36 @@ func TestARunWhoseTimersWereLostDoesNotHoldBackCheckinsForever(t *testing.T) {
 		}
 	})
 }
+
+func TestAReminderCancelledAfterItWasClaimedNeverGoesAndTheRestOfItsBatchDoes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, time.Time{})
+		f.now = f.local(2026, 6, 1, 11, 0)
+		a, b := f.person(), f.person()
+		c := storetest.Contact(t, db, b, func(c *store.Contact) { c.StartsAt = f.local(2026, 6, 1, 14, 0) })
+		f.inTx(func(tx *store.Tx) error {
+			if err := f.planner.PlanCheckIns(f.ctx, tx, a); err != nil {
+				return err
+			}
+			return f.planner.PlanContact(f.ctx, tx, c)
+		})
+		f.now = f.local(2026, 6, 1, 12, 0)
+		claimed, err := db.ClaimDueNudges(f.ctx, f.now, f.loop.Owner, time.Minute, 10)
+		if err != nil || len(claimed) != 2 {
+			t.Fatalf("claimed %d nudges (%v), want the check-in and the reminder", len(claimed), err)
+		}
+		// The contact is cancelled while the loop holds the reminder.
+		c.Status = store.ContactCancelled
+		f.inTx(func(tx *store.Tx) error { return f.planner.PlanContact(f.ctx, tx, c) })
+		f.loop.defaults()
+		if err := f.loop.carryOutClaimed(f.ctx, f.now, claimed); err != nil {
+			t.Fatal(err)
+		}
+		if sent := f.sent(b.ID); len(sent) != 0 {
+			t.Errorf("the cancelled contact's reminder went: %q", sent[0].Body)
+		}
+		if sent := f.sent(a.ID); len(sent) != 2 {
+			t.Errorf("the other person's check-in sent %d messages, want 2", len(sent))
+		}
+	})
+}

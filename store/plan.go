@@ -59,28 +59,20 @@ func (tx *Tx) execIn(ctx context.Context, op string, q string, args ...any) (int
 }
 
 // LockPeople returns the people with the given ids and keeps other
-// transactions from changing or locking them until tx ends (see
-// LockPerson). Rows are locked in id order, so two batches never deadlock.
+// transactions from changing them or locking them (LockPerson) until tx
+// ends; rows of other tables may still refer to them meanwhile (FOR NO KEY
+// UPDATE). Rows are locked in id order, so two batches never deadlock.
 func (tx *Tx) LockPeople(ctx context.Context, ids []int64) ([]Person, error) {
 	var list []Person
 	if len(ids) == 0 {
 		return list, nil
 	}
-	err := tx.selectIn(ctx, "lock people", &list, `SELECT `+personColumns+` FROM people
-		WHERE id IN (?) ORDER BY id`+tx.forUpdate(), ids)
-	return list, err
-}
-
-// LockClaimedNudges returns those of ids that owner still holds (status
-// claimed, lease owner), locked until tx ends. A nudge whose lease another
-// claimer has taken over, or that was cancelled meanwhile, is left out.
-func (tx *Tx) LockClaimedNudges(ctx context.Context, ids []int64, owner string) ([]Nudge, error) {
-	var list []Nudge
-	if len(ids) == 0 {
-		return list, nil
+	lock := ""
+	if tx.postgres {
+		lock = " FOR NO KEY UPDATE"
 	}
-	err := tx.selectIn(ctx, "lock claimed nudges", &list, `SELECT `+nudgeColumns+` FROM nudges
-		WHERE id IN (?) AND status = 'claimed' AND lease_owner = ? ORDER BY id`+tx.forUpdate(), ids, owner)
+	err := tx.selectIn(ctx, "lock people", &list, `SELECT `+personColumns+` FROM people
+		WHERE id IN (?) ORDER BY id`+lock, ids)
 	return list, err
 }
 
