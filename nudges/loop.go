@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -23,7 +24,8 @@ type Loop struct {
 	Planner *Planner         // nil: NewPlanner()
 	Clock   func() time.Time // nil: time.Now
 	Owner   string           // lease owner; "": host name and process id
-	Batch   int              // nudges per claim; 0: 500
+	Batch   int              // nudges per claim; 0: 1000
+	Workers int              // claimers Run runs at once; 0: 8
 	Lease   time.Duration    // how long a claim is held; 0: 2 minutes
 	Tick    time.Duration    // how often to look for due nudges when idle; 0: 2 s
 	// ListenURL, a postgres:// URL, makes Run also wake on NOTIFY
@@ -48,7 +50,10 @@ func (l *Loop) defaults() {
 		l.Owner = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
 	if l.Batch <= 0 {
-		l.Batch = 500
+		l.Batch = 1000
+	}
+	if l.Workers <= 0 {
+		l.Workers = 8
 	}
 	if l.Lease <= 0 {
 		l.Lease = 2 * time.Minute
@@ -61,50 +66,76 @@ func (l *Loop) defaults() {
 	}
 }
 
-// Run claims and carries out due nudges until ctx is cancelled. It goes
-// straight on while claims come back full, and otherwise waits for the
-// tick or a notification.
+// Run claims and carries out due nudges until ctx is cancelled, with
+// Workers claimers at once. Each goes straight on while its claims come
+// back full, and otherwise waits for the tick or a notification.
 func (l *Loop) Run(ctx context.Context) error {
 	l.defaults()
-	wake := make(chan struct{}, 1)
+	wake := make(chan struct{}, l.Workers)
 	if l.ListenURL != "" {
 		listener := pq.NewListener(l.ListenURL, time.Second, time.Minute, nil)
+		defer listener.Close()
 		if err := listener.Listen(store.NudgesChannel); err != nil {
 			l.Logger.Warn("nudges: cannot listen for notifications; polling only", "err", err)
 		} else {
-			go func() {
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-listener.Notify:
-						select {
-						case wake <- struct{}{}:
-						default:
-						}
-					}
-				}
-			}()
+			go relay(ctx, listener.Notify, wake)
 		}
-		defer listener.Close()
 	}
+	var wg sync.WaitGroup
+	for i := range l.Workers {
+		// When idle only the first claimer looks every Tick; the others
+		// rest until a full claim or a notification calls for them.
+		tick := l.Tick
+		if i > 0 {
+			tick = 15 * l.Tick
+		}
+		wg.Go(func() { l.work(ctx, tick, wake) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// relay passes notifications on to a waiting worker, dropping those that
+// find every worker busy (a busy worker looks again before it waits).
+func relay[T any](ctx context.Context, from <-chan T, to chan<- struct{}) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-from:
+			select {
+			case to <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// work is one claimer of Run.
+func (l *Loop) work(ctx context.Context, tick time.Duration, wake chan struct{}) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
 		n, err := l.RunOnce(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
 		if err != nil {
 			l.Logger.Error("nudges: claim loop", "err", err)
 		}
 		if n >= l.Batch && err == nil {
+			for range l.Workers - 1 { // there is more: call the others in
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
 			continue
 		}
-		timer.Reset(l.Tick)
+		timer.Reset(tick)
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-wake:
 		case <-timer.C:
 		}
