@@ -17,6 +17,7 @@ const (
 	ReasonNoResponse     Reason = "no_response"     // check-ins went unanswered
 	ReasonDeliveryFailed Reason = "delivery_failed" // a message could not be delivered
 	ReasonOptedOut       Reason = "opted_out"       // the person asked for no more messages
+	ReasonProvisionGap   Reason = "provision_gap"   // no community group fits the person: a gap in local provision
 )
 
 // Urgency says how soon an escalation must be seen.

@@ -68,7 +68,7 @@ func seedScheme(ctx context.Context, tx *store.Tx, now time.Time) error {
 			return fmt.Errorf("demo person %d: %w", i+1, err)
 		}
 	}
-	return nil
+	return planDemoNudges(ctx, tx, s.scheme.ID)
 }
 
 func (s *demoSeed) addWorkers(ctx context.Context) error {

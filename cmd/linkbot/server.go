@@ -146,8 +146,8 @@ func openDatabase(ctx context.Context, url string) (*store.DB, error) {
 }
 
 // runServer runs everything a Linkbot process does until ctx ends: the
-// messaging pipeline and dispatcher, the escalation follow-ups, and the web
-// server; then it stops taking work and waits for what is in flight. With
+// messaging pipeline and dispatcher, the nudge loop, the escalation
+// follow-ups, and the web server; then it stops taking work and waits for what is in flight. With
 // demo set, every message goes through the simulated channel. publicURL is
 // where notifications link to.
 func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg config, publicURL string, demo bool, listening func(net.Addr)) error {
@@ -165,5 +165,6 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	background.Go(func() {
 		(&escalate.Loop{DB: db, InboxURL: publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
 	})
+	background.Go(func() { runNudges(ctx, db, logger, cfg.databaseURL) })
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, ch.register), listening)
 }

@@ -246,7 +246,7 @@ CREATE TABLE escalations (
     person_id           bigint NOT NULL,
     link_worker_id      bigint,
     message_id          bigint REFERENCES messages (id),
-    reason              text NOT NULL CONSTRAINT escalations_reason_known CHECK (reason IN ('risk', 'wants_contact', 'rearrange', 'low_score', 'no_response', 'delivery_failed', 'opted_out')),
+    reason              text NOT NULL CONSTRAINT escalations_reason_known CHECK (reason IN ('risk', 'wants_contact', 'rearrange', 'low_score', 'no_response', 'delivery_failed', 'opted_out', 'provision_gap')),
     urgency             text NOT NULL CONSTRAINT escalations_urgency_known CHECK (urgency IN ('routine', 'soon', 'urgent')),
     note                text NOT NULL DEFAULT '',
     created_at          timestamptz NOT NULL,

@@ -248,7 +248,7 @@ CREATE TABLE escalations (
     person_id           INTEGER NOT NULL,
     link_worker_id      INTEGER,
     message_id          INTEGER REFERENCES messages (id),
-    reason              TEXT NOT NULL CONSTRAINT escalations_reason_known CHECK (reason IN ('risk', 'wants_contact', 'rearrange', 'low_score', 'no_response', 'delivery_failed', 'opted_out')),
+    reason              TEXT NOT NULL CONSTRAINT escalations_reason_known CHECK (reason IN ('risk', 'wants_contact', 'rearrange', 'low_score', 'no_response', 'delivery_failed', 'opted_out', 'provision_gap')),
     urgency             TEXT NOT NULL CONSTRAINT escalations_urgency_known CHECK (urgency IN ('routine', 'soon', 'urgent')),
     note                TEXT NOT NULL DEFAULT '',
     created_at          TIMESTAMP NOT NULL,
