@@ -28,6 +28,7 @@ type Engine struct {
 	publicURL string
 	dialogues *DialogueCache
 	log       *slog.Logger
+	optedIn   func(ctx context.Context, tx *store.Tx, p store.Person) error
 }
 
 // Options configure an Engine.
@@ -39,13 +40,31 @@ type Options struct {
 	// PublicURL/people/{id}.
 	PublicURL string
 	Logger    *slog.Logger // slog.Default() when nil
+	// OptedIn is called inside the transaction in which a person opts back
+	// in (START), after the nudges their opt-out cancelled and that are
+	// still to come are planned again, to plan what they missed meanwhile
+	// (their next check-in). Nil does nothing more.
+	OptedIn func(ctx context.Context, tx *store.Tx, p store.Person) error
+}
+
+// resume plans again the nudges p's opt-out cancelled and that are still to
+// come, then calls Options.OptedIn.
+func (e *Engine) resume(ctx context.Context, tx *store.Tx, p store.Person) error {
+	if _, err := tx.RestoreOptedOutNudges(ctx, p.ID); err != nil {
+		return err
+	}
+	if e.optedIn == nil {
+		return nil
+	}
+	p.OptedOutAt = nil
+	return e.optedIn(ctx, tx, p)
 }
 
 // NewEngine returns the pipeline over db. It fails only when the embedded
 // triage model cannot be loaded.
 func NewEngine(db *store.DB, opts Options) (*Engine, error) {
 	e := &Engine{db: db, triage: opts.Triage, publicURL: strings.TrimRight(opts.PublicURL, "/"),
-		dialogues: NewDialogueCache(), log: opts.Logger}
+		dialogues: NewDialogueCache(), log: opts.Logger, optedIn: opts.OptedIn}
 	if e.triage == nil {
 		c, err := triage.Default()
 		if err != nil {

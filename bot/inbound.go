@@ -153,6 +153,9 @@ func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64) error {
 		if err := c.tx.SetOptedOut(ctx, c.person.ID, nil); err != nil {
 			return err
 		}
+		if err := c.e.resume(ctx, c.tx, c.person); err != nil {
+			return err
+		}
 		if err := c.tx.RecordAudit(ctx, &store.AuditEvent{SchemeID: c.person.SchemeID, Actor: "person",
 			Action: "person.opted_in", PersonID: &c.person.ID}); err != nil {
 			return err

@@ -126,11 +126,18 @@ func TestStopThenADueNudgeSendsNothing(t *testing.T) {
 func TestStartResumesNudges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r := newRig(t, db)
+		tomorrow := storetest.Nudge(t, db, r.person, func(n *store.Nudge) { n.DueAt = r.clock.Now().Add(24 * time.Hour) })
 		r.text("Stop.")
+		if n, _ := db.GetNudge(r.ctx, tomorrow.ID); n.Status != store.NudgeCancelled {
+			t.Fatalf("after STOP tomorrow's nudge is %s, want cancelled", n.Status)
+		}
 		r.text("START")
 		r.dispatch()
 		if p := r.reload(); p.OptedOutAt != nil {
 			t.Fatal("START did not opt the person back in")
+		}
+		if n, _ := db.GetNudge(r.ctx, tomorrow.ID); n.Status != store.NudgePlanned {
+			t.Fatalf("after START tomorrow's nudge is %s, want planned again", n.Status)
 		}
 		storetest.Outbound(t, db, r.person, func(m *store.Message) { m.Body = "Your check-in is due" })
 		r.dispatch()

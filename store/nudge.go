@@ -165,6 +165,14 @@ func (tx *Tx) CancelNudges(ctx context.Context, personID int64, note string) (in
 		lease_owner = NULL, lease_until = NULL WHERE person_id = ? AND status IN ('planned', 'claimed')`, note, tx.now, personID)
 }
 
+// RestoreOptedOutNudges plans again a person's nudges that opting out
+// cancelled (their note starts "opted out") and that are still to come,
+// for when the person opts back in. It returns how many it restored.
+func (tx *Tx) RestoreOptedOutNudges(ctx context.Context, personID int64) (int64, error) {
+	return tx.exec(ctx, "restore nudges", `UPDATE nudges SET status = 'planned', note = '', finished_at = NULL
+		WHERE person_id = ? AND status = 'cancelled' AND note LIKE 'opted out%' AND due_at > ?`, personID, tx.now)
+}
+
 // CreateNudge inserts n as planned; the same Key twice is a Conflict.
 func (db *DB) CreateNudge(ctx context.Context, n *Nudge) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.CreateNudge(ctx, n) })

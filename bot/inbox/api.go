@@ -182,6 +182,11 @@ func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 			}
 			return err
 		}
+		if a.PersonAdded != nil {
+			if err := a.PersonAdded(r.Context(), tx, p); err != nil {
+				return err
+			}
+		}
 		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.referred", PersonID: &p.ID}
 		return tx.RecordAudit(r.Context(), &e)
 	})

@@ -43,6 +43,9 @@ type Config struct {
 	// ContactChanged is called inside the transaction that books, moves or
 	// cancels a contact, to re-plan its reminders. Nil does nothing.
 	ContactChanged func(ctx context.Context, tx *store.Tx, c store.Contact) error
+	// PersonAdded is called inside the transaction that creates a person
+	// from a referral, to plan their check-ins. Nil does nothing.
+	PersonAdded func(ctx context.Context, tx *store.Tx, p store.Person) error
 	// Now is the clock for sessions and rate limits; nil is time.Now.
 	Now func() time.Time
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/linkbot/linkbot/bot/simulated"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/telegram"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -57,7 +58,8 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg p
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &channels{cancel: cancel}
-	engine, err := bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger})
+	engine, err := bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger,
+		OptedIn: nudges.NewPlanner().PlanNextCheckin})
 	if err != nil {
 		cancel()
 		return nil, err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/linkbot/linkbot/bot/escalate"
 	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -44,7 +45,9 @@ func newHandler(db *store.DB, reg *prometheus.Registry, routes ...func(*http.Ser
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	mux.Handle("/", inbox.New(inbox.Config{DB: db})) // the web inbox, admin pages and JSON API
+	planner := nudges.NewPlanner()
+	mux.Handle("/", inbox.New(inbox.Config{DB: db, // the web inbox, admin pages and JSON API
+		ContactChanged: planner.PlanContact, PersonAdded: planner.PlanCheckIns}))
 	return instrument(mux, reg)
 }
 

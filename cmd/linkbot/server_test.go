@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
 
@@ -48,4 +54,72 @@ func TestMetricsCountRequestsByRouteNotByPath(t *testing.T) {
 	if strings.Contains(text, "447700900123") {
 		t.Error("/metrics carries a path with a phone number in it")
 	}
+}
+
+// apiCall makes a JSON API request to srv with token and returns the status.
+func apiCall(t *testing.T, srv *httptest.Server, token, path, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestAReferralThroughTheAPIGetsCheckInsAndABookedContactGetsReminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		worker := storetest.LinkWorker(t, db, storetest.Scheme(t, db).ID, func(w *store.LinkWorker) { w.Email = storetest.Ptr("lw@scheme.example") })
+		const token = "lbk_test-token"
+		sum := sha256.Sum256([]byte(token))
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateAPIToken(ctx, &store.APIToken{SchemeID: worker.SchemeID, Name: "test", TokenHash: hex.EncodeToString(sum[:])})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(newHandler(db, newRegistry()))
+		defer srv.Close()
+
+		code := apiCall(t, srv, token, "/api/v1/people", `{"name":"Joan Smith","phone":"07700 900555","referred_by":"Dr Ahmed","referral_source":"gp","link_worker_email":"lw@scheme.example"}`)
+		if code != http.StatusCreated {
+			t.Fatalf("create person: %d", code)
+		}
+		people, err := db.ListPeople(ctx, worker.SchemeID, 0)
+		if err != nil || len(people) != 1 {
+			t.Fatalf("people: %v %v", people, err)
+		}
+		joan := people[0]
+		if kinds := nudgeKinds(t, db, joan.ID); kinds[store.NudgeCheckin] == 0 {
+			t.Fatalf("a new referral has no check-in planned: %v", kinds)
+		}
+
+		when := time.Now().AddDate(0, 0, 7).UTC().Format(time.RFC3339)
+		code = apiCall(t, srv, token, "/api/v1/contacts", fmt.Sprintf(`{"person_id":%d,"starts_at":%q,"kind":"phone"}`, joan.ID, when))
+		if code != http.StatusCreated {
+			t.Fatalf("book contact: %d", code)
+		}
+		if kinds := nudgeKinds(t, db, joan.ID); kinds[store.NudgeContactReminder] != 2 {
+			t.Fatalf("a contact a week ahead has %d reminders planned, want 2 (3 days and 2 hours before)", kinds[store.NudgeContactReminder])
+		}
+	})
+}
+
+func nudgeKinds(t *testing.T, db *store.DB, personID int64) map[store.NudgeKind]int {
+	t.Helper()
+	list, err := db.ListNudges(context.Background(), personID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[store.NudgeKind]int{}
+	for _, n := range list {
+		if n.Status == store.NudgePlanned {
+			kinds[n.Kind]++
+		}
+	}
+	return kinds
 }
