@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/linkbot/linkbot/bot/triage"
+	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -26,7 +27,7 @@ type Engine struct {
 	db        *store.DB
 	triage    Triage
 	publicURL string
-	dialogues *DialogueCache
+	dialogues *dialogues.Cache
 	log       *slog.Logger
 	optedIn   func(ctx context.Context, tx *store.Tx, p store.Person) error
 }
@@ -64,7 +65,7 @@ func (e *Engine) resume(ctx context.Context, tx *store.Tx, p store.Person) error
 // triage model cannot be loaded.
 func NewEngine(db *store.DB, opts Options) (*Engine, error) {
 	e := &Engine{db: db, triage: opts.Triage, publicURL: strings.TrimRight(opts.PublicURL, "/"),
-		dialogues: NewDialogueCache(), log: opts.Logger, optedIn: opts.OptedIn}
+		dialogues: dialogues.NewCache(), log: opts.Logger, optedIn: opts.OptedIn}
 	if e.triage == nil {
 		c, err := triage.Default()
 		if err != nil {

@@ -199,7 +199,7 @@ func (c *conv) feedRun(ctx context.Context, run store.Run, text string, urgent b
 	if err := c.load(ctx); err != nil {
 		return err
 	}
-	d, err := c.e.dialogues.Load(ctx, c.tx, run.DialogueID)
+	d, err := LoadVersion(ctx, c.tx, c.e.dialogues, run.DialogueID)
 	if err != nil {
 		return err
 	}

@@ -193,12 +193,12 @@ func (r *rig) startRun(key string, channel store.Channel, address string) store.
 	}
 	row := storetest.Dialogue(r.t, r.db, r.person.SchemeID, func(d *store.Dialogue) { d.Key, d.Source = key, string(src) })
 	run := store.Run{SchemeID: r.person.SchemeID, PersonID: r.person.ID, DialogueID: row.ID, State: store.JSON("{}")}
-	cache := bot.NewDialogueCache()
+	cache := dialogues.NewCache()
 	err = r.db.InTx(r.ctx, func(tx *store.Tx) error {
 		if err := tx.StartRun(r.ctx, &run); err != nil {
 			return err
 		}
-		d, err := cache.Load(r.ctx, tx, row.ID)
+		d, err := bot.LoadVersion(r.ctx, tx, cache, row.ID)
 		if err != nil {
 			return err
 		}

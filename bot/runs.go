@@ -5,47 +5,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 )
 
-// DialogueCache parses stored dialogue versions once. Versions never
-// change once written, so a parsed version is kept for good. It is safe
-// for concurrent use.
-type DialogueCache struct {
-	mu     sync.Mutex
-	parsed map[int64]*dialogues.Dialogue
-}
-
-// NewDialogueCache returns an empty cache.
-func NewDialogueCache() *DialogueCache {
-	return &DialogueCache{parsed: map[int64]*dialogues.Dialogue{}}
-}
-
-// Load returns the dialogue version with id, parsed.
-func (c *DialogueCache) Load(ctx context.Context, tx *store.Tx, id int64) (*dialogues.Dialogue, error) {
-	c.mu.Lock()
-	d, ok := c.parsed[id]
-	c.mu.Unlock()
-	if ok {
-		return d, nil
-	}
-	row, err := tx.GetDialogue(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("load dialogue %d: %w", id, err)
-	}
-	d, diags := dialogues.Parse(row.Key+".yaml", []byte(row.Source))
-	if err := diags.Err(); err != nil {
-		return nil, fmt.Errorf("parse dialogue %d (%s v%d): %w", id, row.Key, row.Version, err)
-	}
-	d.Version = row.Version
-	c.mu.Lock()
-	c.parsed[id] = d
-	c.mu.Unlock()
-	return d, nil
+// LoadVersion returns the stored dialogue version with id, parsed, from
+// cache (or reading it through tx the first time).
+func LoadVersion(ctx context.Context, tx *store.Tx, cache *dialogues.Cache, id int64) (*dialogues.Dialogue, error) {
+	return cache.Load(id, func() (dialogues.Source, error) {
+		row, err := tx.GetDialogue(ctx, id)
+		if err != nil {
+			return dialogues.Source{}, fmt.Errorf("load dialogue %d: %w", id, err)
+		}
+		return dialogues.Source{File: row.Key + ".yaml", Version: row.Version, Text: []byte(row.Source)}, nil
+	})
 }
 
 // RunTurn is what Advance needs to know besides the run and the event.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"sync"
 
 	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
@@ -28,13 +27,12 @@ const (
 // version (a run must point at a version row, and the scheme can see and
 // later replace what its people were sent).
 type Versions struct {
-	mu     sync.Mutex
-	parsed map[int64]*dialogues.Dialogue
+	cache *dialogues.Cache
 }
 
 // NewVersions returns an empty cache of parsed dialogue versions.
 func NewVersions() *Versions {
-	return &Versions{parsed: map[int64]*dialogues.Dialogue{}}
+	return &Versions{cache: dialogues.NewCache()}
 }
 
 // Version is one dialogue version: its store row and its parsed form.
@@ -59,31 +57,22 @@ func (v *Versions) Published(ctx context.Context, tx *store.Tx, schemeID int64, 
 
 // ByID returns the dialogue version with the store id, as a run keeps it.
 func (v *Versions) ByID(ctx context.Context, tx *store.Tx, id int64) (*dialogues.Dialogue, error) {
-	v.mu.Lock()
-	d, ok := v.parsed[id]
-	v.mu.Unlock()
-	if ok {
-		return d, nil
-	}
-	row, err := tx.GetDialogue(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("dialogue version %d: %w", id, err)
-	}
-	return v.parse(row)
+	return v.cache.Load(id, func() (dialogues.Source, error) {
+		row, err := tx.GetDialogue(ctx, id)
+		if err != nil {
+			return dialogues.Source{}, fmt.Errorf("dialogue version %d: %w", id, err)
+		}
+		return source(row), nil
+	})
 }
 
 func (v *Versions) parse(row store.Dialogue) (*dialogues.Dialogue, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if d, ok := v.parsed[row.ID]; ok {
-		return d, nil
-	}
-	d, diags := dialogues.Parse(fmt.Sprintf("%s v%d", row.Key, row.Version), []byte(row.Source))
-	if err := diags.Err(); err != nil {
-		return nil, fmt.Errorf("dialogue %s v%d of scheme %d: %w", row.Key, row.Version, row.SchemeID, err)
-	}
-	v.parsed[row.ID] = d
-	return d, nil
+	return v.cache.Load(row.ID, func() (dialogues.Source, error) { return source(row), nil })
+}
+
+// source is a stored dialogue version as package dialogues reads it.
+func source(row store.Dialogue) dialogues.Source {
+	return dialogues.Source{File: row.Key + ".yaml", Version: row.Version, Text: []byte(row.Source)}
 }
 
 // publishBuiltin adds the built-in dialogue key to the scheme as a
