@@ -28,7 +28,7 @@ type ruleSet struct {
 
 // maxExpansions bounds how many word runs one pattern may expand to, so a
 // careless pattern fails loudly instead of slowing every message down.
-const maxExpansions = 512
+const maxExpansions = 4096
 
 // newRuleSet expands the patterns of entries.
 func newRuleSet(entries []Entry) (*ruleSet, error) {
@@ -46,13 +46,25 @@ func newRuleSet(entries []Entry) (*ruleSet, error) {
 }
 
 // expandPattern turns "a|b [c] d" into every word run it stands for, each
-// word as a skeleton; "_" joins words into one alternative ("a_load_of").
+// word as a skeleton; "_" joins words into one alternative ("a_load_of"),
+// and "@name" stands for every alternative of a word class (wordClasses).
 func expandPattern(pattern string) ([][]string, error) {
 	runs := [][]string{nil}
 	for _, tok := range strings.Fields(pattern) {
 		optional := strings.HasPrefix(tok, "[") && strings.HasSuffix(tok, "]")
 		tok = strings.TrimSuffix(strings.TrimPrefix(tok, "["), "]")
-		alts := strings.Split(tok, "|")
+		var alts []string
+		for _, a := range strings.Split(tok, "|") {
+			if name, ok := strings.CutPrefix(a, "@"); ok {
+				class, known := wordClasses[name]
+				if !known {
+					return nil, fmt.Errorf("unknown word class @%s", name)
+				}
+				alts = append(alts, strings.Fields(class)...)
+				continue
+			}
+			alts = append(alts, a)
+		}
 		var next [][]string
 		for _, run := range runs {
 			if optional {
