@@ -2,8 +2,10 @@ package triage
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Folds is the number of cross-validation folds Train uses to choose the
@@ -93,7 +95,10 @@ func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error
 			rep.Curve = append(rep.Curve, curvePoint(examples, oof, ruled, t))
 		}
 	}
-	rep.Curve = append(rep.Curve, curvePoint(examples, oof, ruled, threshold))
+	if !slices.ContainsFunc(rep.Curve, func(p ThresholdPoint) bool { return p.Threshold == threshold }) {
+		rep.Curve = append(rep.Curve, curvePoint(examples, oof, ruled, threshold))
+		slices.SortFunc(rep.Curve, func(a, b ThresholdPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
+	}
 	rep.Threshold = threshold
 	rep.ThresholdRule = fmt.Sprintf("the highest threshold on a grid of 0.001 to 0.999 at which rules and model together keep risk recall at or above %.3f on %d-fold out-of-fold predictions over the training set: recall first, precision is what is left",
 		MinRecall, Folds)
