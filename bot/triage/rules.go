@@ -150,10 +150,16 @@ func matchAt(sk []string, i int, run []string) (int, bool) {
 	return n, true
 }
 
+// presentPerfect are the words that make a following "had" the present
+// perfect, which is still now ("have" from "I've", "is" from "he's").
+var presentPerfect = map[string]bool{"have": true, "has": true, "is": true}
+
 // inPast reports whether the words before position i put a match in the
-// past: "used to" within the three words before it, or "had" right before.
+// past: "used to" within the three words before it, or "had" right before
+// ("I had chest pain in May") unless it is the present perfect ("I've had
+// chest pain for an hour", "he's had a fall").
 func inPast(sk []string, i int) bool {
-	if i > 0 && sk[i-1] == "had" {
+	if i > 0 && sk[i-1] == "had" && (i < 2 || !presentPerfect[sk[i-2]]) {
 		return true
 	}
 	for j := max(0, i-4); j+1 < i; j++ {
