@@ -47,7 +47,7 @@ func newClassifier(w *weights, threshold float64) (*Classifier, error) {
 	}
 	c := &Classifier{rules: rs, w: w, threshold: threshold}
 	c.scratch.New = func() any {
-		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.dim), h: make([]float32, w.hidden)}
+		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.inputs()), h: make([]float32, w.hidden)}
 	}
 	return c, nil
 }

@@ -1,14 +1,56 @@
 package triage
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // featureConfig says how a message becomes hashed feature ids. It is
 // stored in the weights file, so a model is always read with the features
 // it was trained on.
 type featureConfig struct {
-	Buckets  int // number of hash buckets, a power of two
+	Buckets  int // number of hash buckets per bag, a power of two
 	MinNgram int // shortest character n-gram
 	MaxNgram int // longest character n-gram
+	// Bags is 1 (every feature in one bag) or 2 (word-level features —
+	// words, bigrams, concepts — in bag 0, character n-grams in bag 1, each
+	// with its own Buckets rows, ids of bag 1 offset by Buckets).
+	Bags int
+	Pool pooling // how a bag's feature vectors are joined into one
+}
+
+// rows is the number of embedding rows the features index.
+func (fc featureConfig) rows() int { return fc.Buckets * max(fc.Bags, 1) }
+
+// pooling says how the feature vectors of a bag become one vector.
+type pooling int
+
+// The poolings: the mean, the sum divided by the square root of the count,
+// and the plain sum.
+const (
+	poolMean pooling = iota
+	poolSqrt
+	poolSum
+)
+
+// scale is the factor each of n vectors is multiplied by before summing.
+func (p pooling) scale(n int) float32 {
+	switch p {
+	case poolSqrt:
+		return float32(1 / math.Sqrt(float64(n)))
+	case poolSum:
+		return 1
+	default:
+		return 1 / float32(n)
+	}
+}
+
+// bagOf returns which bag a feature id belongs to.
+func (fc featureConfig) bagOf(id int) int {
+	if fc.Bags <= 1 {
+		return 0
+	}
+	return id / fc.Buckets
 }
 
 const (
@@ -28,7 +70,8 @@ const (
 // featureIDs returns the distinct bucket ids of a message's words, word
 // bigrams (with start and end markers), concept groups and pairs holding a
 // group (see concepts.go), and character n-grams of each word wrapped in
-// "<" and ">", sorted. ids is reused when it has room.
+// "<" and ">" (in bag 1 when there are two bags), sorted, so the ids of
+// bag 0 come first. ids is reused when it has room.
 func (fc featureConfig) featureIDs(words []string, ids []int) []int {
 	ids = ids[:0]
 	mask := uint64(fc.Buckets - 1)
@@ -69,6 +112,10 @@ func (fc featureConfig) charNgrams(w string, mask uint64, ids []int) []int {
 			return w[i-1]
 		}
 	}
+	offset := 0
+	if fc.Bags > 1 {
+		offset = fc.Buckets
+	}
 	for size := max(fc.MinNgram, 1); fc.MinNgram > 0 && size <= fc.MaxNgram; size++ {
 		for start := 0; start+size <= n; start++ {
 			h := uint64(fnvOffset)
@@ -76,7 +123,7 @@ func (fc featureConfig) charNgrams(w string, mask uint64, ids []int) []int {
 			for i := start; i < start+size; i++ {
 				h = (h ^ uint64(at(i))) * fnvPrime
 			}
-			ids = append(ids, int(h&mask))
+			ids = append(ids, offset+int(h&mask))
 		}
 	}
 	return ids

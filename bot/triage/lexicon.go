@@ -17,6 +17,11 @@ package triage
 //     "I can't go on" said and left, not "I can't go on the trip"; "^"
 //     first in a pattern matches the start ("^ help me $" is the whole
 //     message, not "can you help me").
+//   - "@name" stands for every word of a word class (wordClasses below):
+//     "@killing @self" is "kill|kills|killing myself|himself|herself|…". Use
+//     the classes so that a phrase covers the person writing AND the
+//     person they fear for ("I want to end my life", "she wants to end her
+//     life"): fear for someone else's safety is risk too.
 //   - "'s" after any other word reads as "is" ("the electric's off" is
 //     "the electric is off"), so write "mum is", not "mums".
 //   - A match is ignored when "used to" comes within the three words before
@@ -62,8 +67,121 @@ type Entry struct {
 	Example  string // a real-sounding message the pattern must match
 }
 
+// wordClasses are the word lists "@name" stands for in a pattern: people
+// (first and third person), possessives and the tenses of the verbs that
+// carry risk. A phrase written once with them covers "I", "he", "she",
+// "they" and "my mate" alike.
+var wordClasses = map[string]string{
+	// reflexives: every person, not just the one writing
+	"self": "myself himself herself themselves themself",
+	// possessives
+	"poss": "my his her their",
+	// the present forms of kill (the past, "killed himself", is usually
+	// a bereavement and is left to the model)
+	"killing": "kill kills killing",
+	// ongoing or habitual self-harm (the bare past "cut himself" is
+	// usually an accident and is left out)
+	"harming": "hurts hurting harms harming harmed cuts cutting burns burning starves starving punches punching hits hitting",
+	// people who hurt someone at home
+	"abuser": "he she they partner husband wife boyfriend girlfriend fella dad father mum mother son daughter stepdad stepmum ex carer brother uncle",
+	// what they do to them
+	"violent": "hit hits hitting beat beats beating punched punches punching kicked kicks kicking strangled strangles strangling choked chokes choking slapped slaps slapping raped rapes abused abuses abusing hurts hurting",
+	// the people someone may fear for
+	"kin": "wife husband partner girlfriend boyfriend kids children child son daughter sons daughters mum mother dad father nan gran grandad grandkids grandchildren sister brother baby",
+}
+
 // Lexicon is the curated list of risk phrases, matched after Normalise.
 var Lexicon = []Entry{
+	// First and third person, written once with word classes.
+	{Suicide, "@killing @self", "they keep talking about killing themselves"},
+	{Suicide, "tried|tries|trying|attempted|attempting to kill|hang|drown|gas|poison|shoot @self", "my brother tried to hang himself on Saturday"},
+	{Suicide, "attempt|attempted|attempting suicide", "she attempted suicide at the weekend"},
+	{Suicide, "ending @poss life|lives", "he keeps talking about ending his life"},
+	{Suicide, "want|wants|going|planning|plans|threatening|threatened|threatens to end @poss life|lives", "she says she wants to end her life"},
+	{Suicide, "take|takes|taking @poss own life", "I'm worried she'll take her own life"},
+	{Suicide, "wants|wishes to die|be_dead", "my dad wants to die"},
+	{Suicide, "wish|wishes|wishing he|she|they|i was|were dead", "she keeps wishing she was dead"},
+	{Suicide, "no point|reason in|for me|him|her|them living|to_live|going_on|carrying_on", "he says there's no point in him living"},
+	{Suicide, "does not want to live|be_alive|wake_up", "my mum doesn't want to be alive"},
+	{Suicide, "keeps|keep talking about suicide|dying|ending_it", "my husband keeps talking about dying"},
+	{Suicide, "do something to @self", "I'm scared she'll do something to herself"},
+	{Suicide, "saying|said @poss goodbyes", "my friend's been saying his goodbyes"},
+	{Suicide, "giving|given|gave away @poss things|stuff|belongings|possessions", "he's giving away his things"},
+	{Suicide, "giving|given|gave @poss things|stuff|belongings|possessions away", "she's given her belongings away"},
+	{Suicide, "i will not be here|around $", "thanks for everything, I won't be here"},
+	{Suicide, "i will be gone $", "don't book me in, I'll be gone"},
+	{SelfHarm, "@harming @self", "my daughter's been cutting herself"},
+	{SelfHarm, "to|will|would|might|could hurt|harm|cut|burn @self", "I'm scared he'll hurt himself"},
+	{SelfHarm, "hit|hits|hitting|bang|bangs|banging @poss head against|on_the_wall", "he keeps banging his head against the wall"},
+	{SelfHarm, "cut|cuts|cutting|slit|slits|slitting|burn|burns|burning @poss wrists|arms|legs|thighs", "she's been cutting her arms"},
+	{Method, "hang|hangs|hanging|shoot|shoots|shooting|drown|drowning @self", "they said they'd drown themselves"},
+	{Method, "take|taking|taken|took|swallow|swallowed all @poss pills|tablets|meds|medication", "she's going to take all her pills"},
+	{Method, "stockpiling|stockpiled|hoarding|saving|saved @poss pills|tablets|meds|medication", "my dad has been hoarding his tablets"},
+	{Abuse, "@abuser @violent me|her|them|us", "their dad hits them"},
+	{Abuse, "@violent the_kids|the_children|the_baby|my_kids|my_children", "he's hurting the kids"},
+	{Abuse, "hitting|beating|hurting|abusing|strangling his|her|their @kin", "he's hitting his wife"},
+	{Abuse, "is|are|am|feel|feels not safe with|around|at|in", "the kids aren't safe with him"},
+	{Abuse, "does|do|never not feel|feels safe", "she doesn't feel safe at home"},
+	{Medical, "pain|pains|tightness|pressure in @poss chest", "pressure in his chest"},
+	{Medical, "clutching|holding|grabbing @poss chest", "my husband's clutching his chest"},
+	{Medical, "struggling|fighting for|to breathe", "she's struggling to breathe"},
+	{Medical, "throat|tongue|lips is|are swelling|swollen|closing", "my throat is swelling"},
+	{Medical, "lips|face|skin is|are|has|have gone|turned|going blue|grey", "his lips are going blue"},
+	{Medical, "he|she|they is|are not responding|moving|breathing|waking|conscious", "she's not responding"},
+	{Medical, "unconscious", "my dad is unconscious"},
+	{Medical, "face is|has drooping|droopy|dropped|gone_droopy", "her face is drooping"},
+	{Medical, "cannot lift @poss arm|arms|leg", "he can't lift his arm"},
+	{Medical, "allergic reaction", "I'm having an allergic reaction"},
+	{BasicNeeds, "sleeping|slept|sleep on a|the bench|benches|street|streets", "been sleeping on a bench"},
+	{BasicNeeds, "sleeping|slept|sleep in a|the doorway|doorways|park|bus_shelter|stairwell|station|bus_station|tent", "I slept in the park last night"},
+	{BasicNeeds, "made_homeless|homeless_tonight|homeless_now", "we've been made homeless"},
+
+	// Categories of training-set risk no rule covered, generalised by
+	// person, tense and place rather than copied line by line.
+	{Suicide, "top|topping @self", "my partner said he'll top himself"},
+	{Suicide, "do something bad|stupid|silly|daft to @self", "I feel like I'm going to do something bad to myself"},
+	{Suicide, "not being around|here much longer", "my husband's been talking about not being around much longer"},
+	{Suicide, "only way out", "the only way out is to end it"},
+	{Suicide, "not bother waking", "I'm going to go to sleep and not bother waking"},
+	{Method, "walk|walks|walking|walked|step|stepping|jump|jumping into the river|sea|canal|lake|water|reservoir", "thinking of just walking into the river"},
+	{Method, "walk|walks|walking|step|steps|stepping|throw_myself|throw_himself|throw_herself in front of a|the bus|train|lorry|car|tram", "he says he's going to walk in front of a bus"},
+	{Method, "crash|crashing the|my car on purpose", "I keep thinking about crashing the car on purpose"},
+	{Method, "stockpiling|hoarding|saving @poss sleeping pills|tablets", "she's been hoarding her sleeping tablets"},
+	{Method, "holding the|a blade|razor", "I've been holding the blade again"},
+	{Method, "everything in the medicine box|cabinet", "she's going to swallow everything in the medicine box"},
+	{SelfHarm, "till|until i|it|they bleed|bled|bleeds", "I can't stop scratching till I bleed"},
+	{SelfHarm, "hand|hands|face|skin|head|stomach|chest on purpose", "I've scratched my face on purpose"},
+	{SelfHarm, "lighter|cigarette|cigarettes|iron|kettle|razor on purpose", "I burnt my hand with the lighter on purpose"},
+	{Abuse, "he|she|they|husband|wife|partner|boyfriend|girlfriend|ex|dad|son has|keeps|is @violent me|her|them|us", "I can hear them, he's hurting her again"},
+	{Abuse, "knocks|knocked|knocking|knock me|her|them about|around", "her husband knocks her about"},
+	{Abuse, "pinned me|her against", "he's pinned me against the wall"},
+	{Abuse, "hold of my|her|his throat|neck", "he's got hold of my throat before"},
+	{Abuse, "threatens|threatened|threatening me|her|us with", "she threatens me with the knife"},
+	{Abuse, "torch|set_fire_to|burn_down the|my|our house|flat|home", "he says he'll torch the house"},
+	{Abuse, "rough with the baby|kids|children", "her partner is rough with the baby"},
+	{Abuse, "hitting|beating|slapping|abusing|hurting my @kin", "the staff have been hitting my mum"},
+	{Medical, "vomiting|throwing_up|bringing_up blood", "I've been vomiting blood"},
+	{Medical, "pumping|spurting|gushing|pouring blood", "I've cut my leg and it's pumping blood"},
+	{Medical, "gone|dropped|drooping to one side", "her mouth's gone to one side"},
+	{Medical, "cannot get @poss words out", "my wife can't get her words out"},
+	{Medical, "@kin|he|she|they is|are choking", "my husband's choking"},
+	{Medical, "floppy and", "the baby's really floppy and hot"},
+	{Medical, "bathroom|kitchen|bedroom|hall floor since|all_night|for_hours", "my nan's been on the bathroom floor since last night"},
+	{Medical, "fall and he|she|they is|are not", "my nan's had a fall and she's not talking"},
+	{BasicNeeds, "sleeping|slept|living|kipping in the|my|a|our|his|her car|van", "we're sleeping in the car with the kids"},
+	{BasicNeeds, "kipping|sleeping|living on the street|streets", "I've been kipping on the streets since Sunday"},
+	{BasicNeeds, "on the street|streets by|since|now", "I'll be on the streets by the weekend"},
+	{BasicNeeds, "power|electric|electricity|gas|heating [is|has] [been] cut_off", "the power's been cut off"},
+	{BasicNeeds, "put out of my|the|our room|flat|house|home", "I've been put out of my room"},
+	{BasicNeeds, "not had a proper meal", "I haven't had a proper meal in days"},
+	{OthersAtRisk, "lights have not been on", "her lights haven't been on for days"},
+	{OthersAtRisk, "curtains shut|drawn", "he's had his curtains shut for a week"},
+	{Crisis, "send someone|somebody", "please send someone"},
+	{Crisis, "need someone|somebody now|here", "I need someone now"},
+	{Crisis, "scared|frightened|afraid of myself", "I'm really scared of myself tonight"},
+	{Crisis, "cannot be on my own right_now|tonight", "I can't be on my own right now"},
+	{Crisis, "cannot keep going $|like_this|anymore|any_more", "I can't keep going like this"},
+
 	// Suicidal thoughts, said straight.
 	{Suicide, "want|wanting|wish to die", "I want to die"},
 	{Suicide, "want|wanting to be dead", "some days I want to be dead"},

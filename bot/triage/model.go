@@ -31,11 +31,18 @@ type ModelCard struct {
 	// DevRiskRecallModelOnly is the share of dev risk messages whose model
 	// risk probability reaches the threshold.
 	DevRiskRecallModelOnly float64 `json:"dev_risk_recall_model_only"`
+	// Test scores the second held-out set (data/test.tsv), when there is one.
+	Test *Metrics `json:"test,omitempty"`
 }
 
-// NewModelCard scores c on the dev examples.
-func NewModelCard(c *Classifier, rep TrainReport, dev []Example) ModelCard {
+// NewModelCard scores c on the dev examples and, when there are any, the
+// test examples.
+func NewModelCard(c *Classifier, rep TrainReport, dev, test []Example) ModelCard {
 	card := ModelCard{FormatVersion: fileVersion, Train: rep, Dev: Evaluate(c, dev)}
+	if len(test) > 0 {
+		m := Evaluate(c, test)
+		card.Test = &m
+	}
 	var risk, ruled, model int
 	for _, e := range dev {
 		if e.Label != Risk {

@@ -37,7 +37,7 @@ func TestEmbeddedModelReproducesTheDevScoresRecordedWhenItWasTrained(t *testing.
 	if c.Threshold() != card.Train.Threshold {
 		t.Errorf("threshold in weights %v, in card %v", c.Threshold(), card.Train.Threshold)
 	}
-	got := NewModelCard(c, card.Train, mustRead(t, "data/dev.tsv"))
+	got := NewModelCard(c, card.Train, mustRead(t, "data/dev.tsv"), mustRead(t, "data/test.tsv"))
 	want, _ := json.Marshal(card)
 	have, _ := json.Marshal(got)
 	if !bytes.Equal(want, have) {
@@ -45,6 +45,9 @@ func TestEmbeddedModelReproducesTheDevScoresRecordedWhenItWasTrained(t *testing.
 	}
 	if card.Dev.Examples == 0 || card.Dev.PerLabel["risk"].Support == 0 {
 		t.Error("card holds no dev scores")
+	}
+	if card.Test == nil || card.Test.PerLabel["risk"].Support == 0 {
+		t.Error("card holds no test scores")
 	}
 }
 
@@ -62,7 +65,7 @@ func TestFastPathAgreesWithTheSpagoForwardPass(t *testing.T) {
 		if len(ids) == 0 {
 			continue
 		}
-		fast := c.w.probabilities(ids, make([]float32, c.w.dim), make([]float32, c.w.hidden))
+		fast := c.w.probabilities(ids, make([]float32, c.w.inputs()), make([]float32, c.w.hidden))
 		logits := net.logits(ids).Value().(mat.Matrix).Data().F64()
 		top := math.Inf(-1)
 		for _, v := range logits {

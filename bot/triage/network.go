@@ -9,26 +9,29 @@ import (
 	"github.com/nlpodyssey/spago/nn/embedding"
 )
 
-// network is the classifier as a spago model: an embedding bag over hashed
-// features (the mean of the feature vectors), one hidden ReLU layer and a
-// linear layer to one score per label; softmax turns scores into
+// network is the classifier as a spago model: one embedding bag per
+// feature family over hashed features (the feature vectors pooled as
+// featureConfig.Pool says), the bags concatenated, one hidden ReLU layer and
+// a linear layer to one score per label; softmax turns scores into
 // probabilities. Training runs through it; Classify runs the same sums on
 // flat weights (see weights).
 type network struct {
 	nn.Module
 	Emb    *embedding.Model
-	W1, B1 *nn.Param // hidden × dim, hidden
+	W1, B1 *nn.Param // hidden × (bags·dim), hidden
 	W2, B2 *nn.Param // labels × hidden, labels
+	fc     featureConfig
 }
 
 // newNetwork returns a network with weights drawn from a generator seeded
 // with seed: feature vectors uniform in ±1/dim, layers Xavier-uniform,
 // biases zero.
-func newNetwork(buckets, dim, hidden int, seed uint64) *network {
+func newNetwork(fc featureConfig, dim, hidden int, seed uint64) *network {
 	r := rand.NewLockedRand(seed)
 	n := &network{
-		Emb: embedding.New[float32](buckets, dim),
-		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim))),
+		fc:  fc,
+		Emb: embedding.New[float32](fc.rows(), dim),
+		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim*max(fc.Bags, 1)))),
 		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden))),
 		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), hidden))),
 		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)))),
@@ -45,8 +48,9 @@ func newNetwork(buckets, dim, hidden int, seed uint64) *network {
 // graph forward pass can be checked against the flat one.
 func networkFromWeights(w *weights) *network {
 	n := &network{
-		Emb: embedding.New[float32](w.features.Buckets, w.dim),
-		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.dim), mat.WithBacking(w.w1))),
+		fc:  w.features,
+		Emb: embedding.New[float32](w.features.rows(), w.dim),
+		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.dim*max(w.features.Bags, 1)), mat.WithBacking(w.w1))),
 		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden), mat.WithBacking(w.b1))),
 		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), w.hidden), mat.WithBacking(w.w2))),
 		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)), mat.WithBacking(w.b2))),
@@ -57,20 +61,43 @@ func networkFromWeights(w *weights) *network {
 	return n
 }
 
-// logits runs the forward pass for one message's feature ids (at least one)
-// and returns the label scores, recording the graph for ag.Backward.
+// logits runs the forward pass for one message's sorted feature ids (at
+// least one) and returns the label scores, recording the graph for
+// ag.Backward. A bag with no ids is the zero vector.
 func (n *network) logits(ids []int) mat.Tensor {
-	vecs := n.Emb.MustEncode(ids)
-	var x mat.Tensor = vecs[0]
-	if len(vecs) > 1 {
-		mean := make([]float32, len(vecs))
-		for i := range mean {
-			mean[i] = 1 / float32(len(vecs))
+	bags := max(n.fc.Bags, 1)
+	xs := make([]mat.Tensor, bags)
+	start := 0
+	for b := range bags {
+		end := start
+		for end < len(ids) && n.fc.bagOf(ids[end]) == b {
+			end++
 		}
-		x = ag.Mul(ag.T(ag.Stack(vecs...)), mat.NewDense[float32](mat.WithBacking(mean)))
+		xs[b] = n.pool(ids[start:end])
+		start = end
+	}
+	x := xs[0]
+	if bags > 1 {
+		x = ag.Concat(xs...)
 	}
 	h := ag.ReLU(ag.Affine(n.B1, n.W1, x))
 	return ag.Affine(n.B2, n.W2, h)
+}
+
+// pool joins the feature vectors of one bag.
+func (n *network) pool(ids []int) mat.Tensor {
+	if len(ids) == 0 {
+		return mat.NewDense[float32](mat.WithShape(n.Emb.Dim))
+	}
+	vecs := n.Emb.MustEncode(ids)
+	if len(vecs) == 1 { // every pooling scales one vector by 1
+		return vecs[0]
+	}
+	scale := make([]float32, len(vecs))
+	for i := range scale {
+		scale[i] = n.fc.Pool.scale(len(vecs))
+	}
+	return ag.Mul(ag.T(ag.Stack(vecs...)), mat.NewDense[float32](mat.WithBacking(scale)))
 }
 
 // weightsOf copies the network's values into flat weights. Rows of the
@@ -82,7 +109,7 @@ func (n *network) weightsOf(fc featureConfig, touched map[int]bool) *weights {
 		features: fc,
 		dim:      dim,
 		hidden:   n.B1.Shape()[0],
-		emb:      make([]float32, fc.Buckets*dim),
+		emb:      make([]float32, fc.rows()*dim),
 		w1:       append([]float32(nil), n.W1.Data().F32()...),
 		b1:       append([]float32(nil), n.B1.Data().F32()...),
 		w2:       append([]float32(nil), n.W2.Data().F32()...),

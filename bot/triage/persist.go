@@ -10,22 +10,23 @@ import (
 	"math"
 )
 
-// The weights file, version 1: gzip around little-endian binary
+// The weights file, version 2: gzip around little-endian binary
 //
 //	magic    [8]byte  "LBTRIAGE"
-//	version  uint32   1
+//	version  uint32   2
 //	buckets, minNgram, maxNgram, dim, hidden, labels  uint32
+//	bags, pooling  uint32   (absent in version 1: one bag, mean)
 //	threshold float64
-//	w1 (hidden×dim), b1 (hidden), w2 (labels×hidden), b2 (labels)  float32
+//	w1 (hidden×bags·dim), b1 (hidden), w2 (labels×hidden), b2 (labels)  float32
 //	rows     uint32   embedding rows that follow (the others are zero)
-//	rows × { bucket uint32; dim × float16 }
+//	rows × { row uint32; dim × float16 }
 //
 // Feature vectors are stored as IEEE half floats (round to nearest even),
 // which halves the file; training writes, then reads back, and scores the
 // read-back model, so every recorded figure is the figure of the file.
 const (
 	fileMagic   = "LBTRIAGE"
-	fileVersion = 1
+	fileVersion = 2
 )
 
 // WriteTo writes the classifier's weights and threshold in the format
@@ -48,13 +49,15 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 	for _, v := range []int{m.features.Buckets, m.features.MinNgram, m.features.MaxNgram, m.dim, m.hidden, int(numLabels)} {
 		put(uint32(v))
 	}
+	put(uint32(max(m.features.Bags, 1)))
+	put(uint32(m.features.Pool))
 	put(c.threshold)
 	put(m.w1)
 	put(m.b1)
 	put(m.w2)
 	put(m.b2)
 	var rows []uint32
-	for b := 0; b < m.features.Buckets; b++ {
+	for b := 0; b < m.features.rows(); b++ {
 		for _, v := range m.emb[b*m.dim : (b+1)*m.dim] {
 			if v != 0 {
 				rows = append(rows, uint32(b))
@@ -113,29 +116,35 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 	if string(magic) != fileMagic {
 		return nil, 0, errors.New("not a triage weights file")
 	}
-	if version != fileVersion {
-		return nil, 0, fmt.Errorf("weights file version %d, this build reads %d", version, fileVersion)
+	if version != 1 && version != fileVersion {
+		return nil, 0, fmt.Errorf("weights file version %d, this build reads 1 and %d", version, fileVersion)
 	}
 	var hdr [6]uint32
 	get(&hdr)
+	bagsPool := [2]uint32{1, uint32(poolMean)}
+	if version >= 2 {
+		get(&bagsPool)
+	}
 	var threshold float64
 	get(&threshold)
 	if err != nil {
 		return nil, 0, err
 	}
-	buckets, dim, hidden := int(hdr[0]), int(hdr[3]), int(hdr[4])
+	buckets, dim, hidden, bags := int(hdr[0]), int(hdr[3]), int(hdr[4]), int(bagsPool[0])
 	if int(hdr[5]) != int(numLabels) {
 		return nil, 0, fmt.Errorf("weights have %d labels, this build has %d", hdr[5], numLabels)
 	}
-	if buckets <= 0 || buckets&(buckets-1) != 0 || buckets > 1<<22 || dim <= 0 || dim > 1024 || hidden <= 0 || hidden > 1024 {
-		return nil, 0, fmt.Errorf("implausible shape: %d buckets, dim %d, hidden %d", buckets, dim, hidden)
+	if buckets <= 0 || buckets&(buckets-1) != 0 || buckets > 1<<22 || dim <= 0 || dim > 1024 || hidden <= 0 || hidden > 1024 ||
+		bags < 1 || bags > 2 || bagsPool[1] > uint32(poolSum) {
+		return nil, 0, fmt.Errorf("implausible shape: %d buckets, %d bags, pooling %d, dim %d, hidden %d", buckets, bags, bagsPool[1], dim, hidden)
 	}
+	fc := featureConfig{Buckets: buckets, MinNgram: int(hdr[1]), MaxNgram: int(hdr[2]), Bags: bags, Pool: pooling(bagsPool[1])}
 	w := &weights{
-		features: featureConfig{Buckets: buckets, MinNgram: int(hdr[1]), MaxNgram: int(hdr[2])},
+		features: fc,
 		dim:      dim,
 		hidden:   hidden,
-		emb:      make([]float32, buckets*dim),
-		w1:       make([]float32, hidden*dim),
+		emb:      make([]float32, fc.rows()*dim),
+		w1:       make([]float32, hidden*dim*bags),
 		b1:       make([]float32, hidden),
 		w2:       make([]float32, int(numLabels)*hidden),
 		b2:       make([]float32, numLabels),
@@ -149,8 +158,8 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if int(rows) > buckets {
-		return nil, 0, fmt.Errorf("%d rows for %d buckets", rows, buckets)
+	if int(rows) > fc.rows() {
+		return nil, 0, fmt.Errorf("%d rows for %d buckets", rows, fc.rows())
 	}
 	half := make([]uint16, dim)
 	for range rows {
@@ -160,7 +169,7 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		if int(b) >= buckets {
+		if int(b) >= fc.rows() {
 			return nil, 0, fmt.Errorf("row %d out of range", b)
 		}
 		for i, h := range half {

@@ -28,7 +28,7 @@ type ruleSet struct {
 
 // maxExpansions bounds how many word runs one pattern may expand to, so a
 // careless pattern fails loudly instead of slowing every message down.
-const maxExpansions = 512
+const maxExpansions = 4096
 
 // newRuleSet expands the patterns of entries.
 func newRuleSet(entries []Entry) (*ruleSet, error) {
@@ -46,13 +46,25 @@ func newRuleSet(entries []Entry) (*ruleSet, error) {
 }
 
 // expandPattern turns "a|b [c] d" into every word run it stands for, each
-// word as a skeleton; "_" joins words into one alternative ("a_load_of").
+// word as a skeleton; "_" joins words into one alternative ("a_load_of"),
+// and "@name" stands for every alternative of a word class (wordClasses).
 func expandPattern(pattern string) ([][]string, error) {
 	runs := [][]string{nil}
 	for _, tok := range strings.Fields(pattern) {
 		optional := strings.HasPrefix(tok, "[") && strings.HasSuffix(tok, "]")
 		tok = strings.TrimSuffix(strings.TrimPrefix(tok, "["), "]")
-		alts := strings.Split(tok, "|")
+		var alts []string
+		for _, a := range strings.Split(tok, "|") {
+			if name, ok := strings.CutPrefix(a, "@"); ok {
+				class, known := wordClasses[name]
+				if !known {
+					return nil, fmt.Errorf("unknown word class @%s", name)
+				}
+				alts = append(alts, strings.Fields(class)...)
+				continue
+			}
+			alts = append(alts, a)
+		}
 		var next [][]string
 		for _, run := range runs {
 			if optional {
@@ -138,10 +150,16 @@ func matchAt(sk []string, i int, run []string) (int, bool) {
 	return n, true
 }
 
+// presentPerfect are the words that make a following "had" the present
+// perfect, which is still now ("have" from "I've", "is" from "he's").
+var presentPerfect = map[string]bool{"have": true, "has": true, "is": true}
+
 // inPast reports whether the words before position i put a match in the
-// past: "used to" within the three words before it, or "had" right before.
+// past: "used to" within the three words before it, or "had" right before
+// ("I had chest pain in May") unless it is the present perfect ("I've had
+// chest pain for an hour", "he's had a fall").
 func inPast(sk []string, i int) bool {
-	if i > 0 && sk[i-1] == "had" {
+	if i > 0 && sk[i-1] == "had" && (i < 2 || !presentPerfect[sk[i-2]]) {
 		return true
 	}
 	for j := max(0, i-4); j+1 < i; j++ {

@@ -27,7 +27,15 @@ func TestLexiconWordsAreWrittenNormalised(t *testing.T) {
 	for _, e := range Lexicon {
 		for _, tok := range strings.Fields(e.Pattern) {
 			tok = strings.Trim(tok, "[]")
+			var alts []string
 			for _, alt := range strings.Split(tok, "|") {
+				if name, ok := strings.CutPrefix(alt, "@"); ok {
+					alts = append(alts, strings.Fields(wordClasses[name])...)
+					continue
+				}
+				alts = append(alts, alt)
+			}
+			for _, alt := range alts {
 				for _, w := range strings.Split(alt, "_") {
 					if w == "$" || w == "^" {
 						continue
@@ -188,5 +196,47 @@ func TestACaretAnchorsAPatternToTheStartOfTheMessage(t *testing.T) {
 	}
 	if m, ok := rs.match(normaliseTokens("can you help me please with the form")); ok {
 		t.Errorf("a request for help with a form matched %q", m.Phrase)
+	}
+}
+
+func TestSelfHarmAndSuicidePhrasesCoverEveryPerson(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	people := []struct{ subject, self, poss string }{
+		{"I", "myself", "my"},
+		{"my mate says he", "himself", "his"},
+		{"my daughter says she", "herself", "her"},
+		{"my friends say they", "themselves", "their"},
+	}
+	for _, p := range people {
+		for _, s := range []string{
+			p.subject + " keeps thinking about killing " + p.self,
+			p.subject + " wants to kill " + p.self,
+			p.subject + " has been cutting " + p.self,
+			p.subject + " might hurt " + p.self,
+			p.subject + " wants to end " + p.poss + " life",
+			p.subject + " is thinking of taking " + p.poss + " own life",
+			p.subject + " is going to hang " + p.self,
+			p.subject + " has been hoarding " + p.poss + " tablets",
+			p.subject + " will do something to " + p.self,
+		} {
+			if _, ok := rs.match(normaliseTokens(s)); !ok {
+				t.Errorf("%q matched no rule", s)
+			}
+		}
+	}
+}
+
+func TestWordClassesDoNotReachEverydayThirdPersonTalk(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	for _, s := range []string{
+		"my son hurt himself playing football",
+		"my brother tried to end his life years ago, he's doing well now",
+		"my uncle killed himself when I was young",
+		"she's killing time before the bus",
+		"he's giving his old bike to his nephew",
+	} {
+		if m, ok := rs.match(normaliseTokens(s)); ok {
+			t.Errorf("%q matched %q (%q)", s, m.Phrase, m.Pattern)
+		}
 	}
 }

@@ -2,23 +2,31 @@ package triage
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Folds is the number of cross-validation folds Train uses to choose the
 // risk threshold.
 const Folds = 5
 
-// MinPrecision is the risk precision the threshold must keep. Train takes
-// the lowest threshold (so the most recall) whose out-of-fold risk
-// precision is at least this: a missed "I can't go on" is the worst bug,
-// but an urgent path that cries wolf at 2 a.m. stops being read.
-const MinPrecision = 0.90
+// MinRecall is the out-of-fold risk recall (rules and model together) the
+// threshold must keep. Train takes the highest threshold that still
+// recalls this share of the training set's risk messages out of fold: a
+// missed "I can't go on" is the worst bug we can ship, so recall is chosen
+// first and precision is what is left. 100% would put the threshold at the
+// bottom of the grid (one or two odd examples decide it) and make every
+// third message urgent; 99.5% allows about one miss in two hundred.
+const MinRecall = 0.995
 
 // thresholdGrid lists the candidate thresholds, lowest first.
 func thresholdGrid() []float64 {
 	var ts []float64
+	for i := 1; i <= 9; i++ {
+		ts = append(ts, float64(i)/1000)
+	}
 	for i := 1; i <= 99; i++ {
 		ts = append(ts, float64(i)/100)
 	}
@@ -34,8 +42,7 @@ type TrainReport struct {
 	// ThresholdRule explains the choice in one sentence.
 	ThresholdRule string `json:"threshold_rule"`
 	// OutOfFoldRiskMissedByRules is how many training risk examples no
-	// rule matched; the threshold is set so the model catches all of them
-	// in cross-validation.
+	// rule matched: only the model can catch them.
 	OutOfFoldRiskMissedByRules int `json:"out_of_fold_risk_missed_by_rules"`
 	// OutOfFoldModelRiskRecall is the model's own risk recall at the
 	// threshold in cross-validation, rules left aside.
@@ -60,37 +67,18 @@ type ThresholdPoint struct {
 // Train trains a classifier on examples. It first runs Folds-fold
 // cross-validation (example i is in fold i mod Folds) to get probabilities
 // for every training example from a model that did not see it, and picks
-// the lowest risk threshold at which the whole decision (rule or model)
-// keeps MinPrecision on those predictions (walking down from the top, so
-// the precision curve's wiggles below cannot pull it lower). Then it trains
-// the final model on all examples. The dev set is never looked at.
+// the highest risk threshold at which the whole decision (rule or model)
+// keeps MinRecall on those predictions. Then it trains the final model on
+// all examples. The dev set is never looked at.
 func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error) {
 	rep := TrainReport{Config: cfg, Examples: len(examples)}
 	rules, err := newRuleSet(Lexicon)
 	if err != nil {
 		return nil, rep, err
 	}
-	oof := make([][numLabels]float64, len(examples))
-	for k := range Folds {
-		var train, held []int
-		for i := range examples {
-			if i%Folds == k {
-				held = append(held, i)
-			} else {
-				train = append(train, i)
-			}
-		}
-		w, err := trainNetwork(pick(examples, train), cfg)
-		if err != nil {
-			return nil, rep, fmt.Errorf("fold %d: %w", k, err)
-		}
-		c, err := newClassifier(w, 0.5)
-		if err != nil {
-			return nil, rep, err
-		}
-		for _, i := range held {
-			oof[i] = c.probabilities(normaliseTokens(examples[i].Text))
-		}
+	oof, err := crossValidate(examples, cfg)
+	if err != nil {
+		return nil, rep, err
 	}
 
 	ruled := make([]bool, len(examples))
@@ -100,27 +88,20 @@ func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error
 			rep.OutOfFoldRiskMissedByRules++
 		}
 	}
+	threshold := thresholdForRecall(examples, oof, ruled, MinRecall)
 	grid := thresholdGrid()
-	threshold := grid[len(grid)-1]
-	for i := len(grid) - 1; i >= 0; i-- {
-		t := grid[i]
-		pred := make([]Label, len(examples))
-		for i := range examples {
-			pred[i] = decide(oof[i], ruled[i], t)
-		}
-		if score(examples, pred).PerLabel[Risk.String()].Precision < MinPrecision {
-			break
-		}
-		threshold = t
-	}
 	for _, t := range grid {
 		if i := int(math.Round(t * 1000)); i%100 == 0 || i == 50 || i == 950 || i == 990 || i == 999 {
 			rep.Curve = append(rep.Curve, curvePoint(examples, oof, ruled, t))
 		}
 	}
+	if !slices.ContainsFunc(rep.Curve, func(p ThresholdPoint) bool { return p.Threshold == threshold }) {
+		rep.Curve = append(rep.Curve, curvePoint(examples, oof, ruled, threshold))
+		slices.SortFunc(rep.Curve, func(a, b ThresholdPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
+	}
 	rep.Threshold = threshold
-	rep.ThresholdRule = fmt.Sprintf("the lowest threshold on a grid of 0.01 to 0.999 (walking down from the top) at which rules and model together keep risk precision at or above %.2f on %d-fold out-of-fold predictions over the training set: the most recall that precision allows",
-		MinPrecision, Folds)
+	rep.ThresholdRule = fmt.Sprintf("the highest threshold on a grid of 0.001 to 0.999 at which rules and model together keep risk recall at or above %.3f on %d-fold out-of-fold predictions over the training set: recall first, precision is what is left",
+		MinRecall, Folds)
 
 	pred := make([]Label, len(examples))
 	var risk, caught int
@@ -154,6 +135,59 @@ func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error
 	}
 	c, err = Load(&buf)
 	return c, rep, err
+}
+
+// crossValidate returns, for every example, the model's probabilities from
+// the fold model that did not see it (example i is in fold i mod Folds).
+func crossValidate(examples []Example, cfg TrainConfig) ([][numLabels]float64, error) {
+	oof := make([][numLabels]float64, len(examples))
+	for k := range Folds {
+		var train, held []int
+		for i := range examples {
+			if i%Folds == k {
+				held = append(held, i)
+			} else {
+				train = append(train, i)
+			}
+		}
+		w, err := trainNetwork(pick(examples, train), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("fold %d: %w", k, err)
+		}
+		c, err := newClassifier(w, 0.5)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range held {
+			oof[i] = c.probabilities(normaliseTokens(examples[i].Text))
+		}
+	}
+	return oof, nil
+}
+
+// thresholdForRecall returns the highest grid threshold at which rules and
+// model together recall at least target of the risk examples out of fold
+// (the lowest grid threshold if none does).
+func thresholdForRecall(examples []Example, oof [][numLabels]float64, ruled []bool, target float64) float64 {
+	grid := thresholdGrid()
+	var risk int
+	for _, e := range examples {
+		if e.Label == Risk {
+			risk++
+		}
+	}
+	for i := len(grid) - 1; i >= 0; i-- {
+		caught := 0
+		for j, e := range examples {
+			if e.Label == Risk && (ruled[j] || oof[j][Risk] >= grid[i]) {
+				caught++
+			}
+		}
+		if float64(caught) >= target*float64(risk)-1e-9 {
+			return grid[i]
+		}
+	}
+	return grid[0]
 }
 
 // curvePoint scores threshold t on out-of-fold probabilities.

@@ -15,14 +15,17 @@ import (
 // TrainConfig holds the hyperparameters of training. DefaultTrainConfig is
 // what the embedded weights were trained with.
 type TrainConfig struct {
-	Buckets    int     // hash buckets, a power of two
+	Buckets    int     // hash buckets per bag, a power of two
 	MinNgram   int     // shortest character n-gram
 	MaxNgram   int     // longest character n-gram
+	Bags       int     // 1: one embedding bag; 2: word-level features and character n-grams in separate bags, concatenated
+	Pool       string  // how a bag's vectors are joined: "mean", "sqrt" (sum / √n) or "sum"
 	Dim        int     // size of a feature vector
 	Hidden     int     // size of the hidden layer
 	Epochs     int     // passes over the training set
 	Batch      int     // examples per Adam step
 	StepSize   float64 // Adam's step size
+	Decay2Zero bool    // lower the step size linearly to zero over training
 	RiskWeight float64 // loss weight of risk examples (others weigh 1)
 	Dropout    float64 // chance of leaving out each feature of an example in training
 	Decay      float64 // AdamW weight decay (0: plain Adam)
@@ -35,11 +38,14 @@ func DefaultTrainConfig() TrainConfig {
 		Buckets:    1 << 15,
 		MinNgram:   3,
 		MaxNgram:   4,
+		Bags:       2,
+		Pool:       "mean",
 		Dim:        32,
 		Hidden:     32,
 		Epochs:     8,
 		Batch:      8,
 		StepSize:   0.01,
+		Decay2Zero: true,
 		RiskWeight: 1,
 		Dropout:    0.5,
 		Seed:       20261123,
@@ -47,8 +53,10 @@ func DefaultTrainConfig() TrainConfig {
 }
 
 func (c TrainConfig) features() featureConfig {
-	return featureConfig{Buckets: c.Buckets, MinNgram: c.MinNgram, MaxNgram: c.MaxNgram}
+	return featureConfig{Buckets: c.Buckets, MinNgram: c.MinNgram, MaxNgram: c.MaxNgram, Bags: max(c.Bags, 1), Pool: poolings[c.Pool]}
 }
+
+var poolings = map[string]pooling{"": poolMean, "mean": poolMean, "sqrt": poolSqrt, "sum": poolSum}
 
 func (c TrainConfig) validate() error {
 	if c.Buckets <= 0 || c.Buckets&(c.Buckets-1) != 0 {
@@ -56,6 +64,12 @@ func (c TrainConfig) validate() error {
 	}
 	if c.MinNgram < 0 || c.MaxNgram < c.MinNgram || (c.MinNgram == 0 && c.MaxNgram != 0) {
 		return fmt.Errorf("bad n-gram range %d..%d", c.MinNgram, c.MaxNgram)
+	}
+	if c.Bags < 0 || c.Bags > 2 {
+		return fmt.Errorf("bags %d is not 1 or 2", c.Bags)
+	}
+	if _, ok := poolings[c.Pool]; !ok {
+		return fmt.Errorf("unknown pooling %q", c.Pool)
 	}
 	if c.Dim < 1 || c.Hidden < 1 || c.Epochs < 1 || c.Batch < 1 || c.StepSize <= 0 {
 		return fmt.Errorf("dim, hidden, epochs, batch and step size must be positive")
@@ -91,7 +105,7 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 		}
 	}
 
-	net := newNetwork(cfg.Buckets, cfg.Dim, cfg.Hidden, cfg.Seed)
+	net := newNetwork(fc, cfg.Dim, cfg.Hidden, cfg.Seed)
 	strategy := adam.New(adam.NewAdamWConfig(cfg.StepSize, 0.9, 0.999, 1e-8, cfg.Decay))
 	dense := []*nn.Param{net.W1, net.B1, net.W2, net.B2}
 	order := make([]int, len(examples))
@@ -101,6 +115,8 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 	shuffle := mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 
 	var kept []int
+	steps := cfg.Epochs * ((len(order) + cfg.Batch - 1) / cfg.Batch)
+	step := 0
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
 		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for start := 0; start < len(order); start += cfg.Batch {
@@ -135,6 +151,10 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 				if err := strategy.OptimizeParams(p); err != nil {
 					return nil, fmt.Errorf("adam step: %w", err)
 				}
+			}
+			step++
+			if cfg.Decay2Zero {
+				strategy.StepSize = cfg.StepSize * float64(steps-step) / float64(steps)
 			}
 			strategy.IncExample()
 			net.Emb.ZeroGrad()

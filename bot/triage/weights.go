@@ -9,15 +9,15 @@ import (
 type weights struct {
 	features    featureConfig
 	dim, hidden int
-	emb         []float32 // buckets × dim, row-major
-	w1, b1      []float32 // hidden × dim, hidden
+	emb         []float32 // rows × dim, row-major (rows: buckets × bags)
+	w1, b1      []float32 // hidden × (bags·dim), hidden
 	w2, b2      []float32 // labels × hidden, labels
 	known       []bool    // buckets seen in training (rows not all zero)
 }
 
 // markKnown records which buckets hold a trained row.
 func (w *weights) markKnown() {
-	w.known = make([]bool, w.features.Buckets)
+	w.known = make([]bool, w.features.rows())
 	for b := range w.known {
 		for _, v := range w.emb[b*w.dim : (b+1)*w.dim] {
 			if v != 0 {
@@ -41,28 +41,40 @@ func (w *weights) knownIDs(ids []int) []int {
 	return out
 }
 
-// probabilities returns the softmax over labels for a message's known
-// feature ids, using h (len hidden) and x (len dim) as scratch space. With
-// no ids the embedding bag is the zero vector.
+// inputs is the length of the pooled input: one dim-sized vector per bag.
+func (w *weights) inputs() int { return w.dim * max(w.features.Bags, 1) }
+
+// probabilities returns the softmax over labels for a message's sorted
+// known feature ids, using h (len hidden) and x (len inputs) as scratch
+// space. A bag with no ids is the zero vector.
 func (w *weights) probabilities(ids []int, x, h []float32) [numLabels]float64 {
 	for i := range x {
 		x[i] = 0
 	}
-	for _, id := range ids {
-		row := w.emb[id*w.dim : (id+1)*w.dim]
-		for i, v := range row {
-			x[i] += v
+	start := 0
+	for b := range max(w.features.Bags, 1) {
+		end := start
+		for end < len(ids) && w.features.bagOf(ids[end]) == b {
+			end++
 		}
-	}
-	if len(ids) > 0 {
-		inv := 1 / float32(len(ids))
-		for i := range x {
-			x[i] *= inv
+		xb := x[b*w.dim : (b+1)*w.dim]
+		for _, id := range ids[start:end] {
+			for i, v := range w.emb[id*w.dim : (id+1)*w.dim] {
+				xb[i] += v
+			}
 		}
+		if end > start {
+			scale := w.features.Pool.scale(end - start)
+			for i := range xb {
+				xb[i] *= scale
+			}
+		}
+		start = end
 	}
+	in := w.inputs()
 	for j := 0; j < w.hidden; j++ {
 		s := w.b1[j]
-		row := w.w1[j*w.dim : (j+1)*w.dim]
+		row := w.w1[j*in : (j+1)*in]
 		for i, v := range row {
 			s += v * x[i]
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -123,13 +124,18 @@ func runTriageTrain(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	// test.tsv, a second held-out set, is optional.
+	test, err := triage.ReadExamplesFile(filepath.Join(*data, "test.tsv"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	start := time.Now()
 	c, rep, err := triage.Train(train, triage.DefaultTrainConfig())
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
 	took := time.Since(start)
-	card := triage.NewModelCard(c, rep, dev)
+	card := triage.NewModelCard(c, rep, dev, test)
 	if err := writeModel(*out, c, card); err != nil {
 		return err
 	}
@@ -141,6 +147,12 @@ func runTriageTrain(ctx context.Context, args []string, io stdio) error {
 	}
 	fmt.Fprintf(io.out, "\ndev risk recall: rules alone %.3f, model alone %.3f, together %.3f\n",
 		card.DevRiskRecallRulesOnly, card.DevRiskRecallModelOnly, card.Dev.PerLabel["risk"].Recall)
+	if card.Test != nil {
+		fmt.Fprintf(io.out, "\ntest set (%s):\n", filepath.Join(*data, "test.tsv"))
+		if _, err := card.Test.WriteTo(io.out); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

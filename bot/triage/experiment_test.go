@@ -1,0 +1,78 @@
+package triage
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+// TestCrossValidationExperiment compares training configurations on the
+// training set only, out of fold. It runs when TRIAGE_EXPERIMENT holds a
+// JSON list of TrainConfig overrides, e.g.
+//
+//	TRIAGE_EXPERIMENT='[{}, {"Bags":2,"Pool":"sqrt"}]' go test -run=CrossValidationExperiment -v ./bot/triage
+//
+// The dev set is never read.
+func TestCrossValidationExperiment(t *testing.T) {
+	spec := os.Getenv("TRIAGE_EXPERIMENT")
+	if spec == "" {
+		t.Skip("set TRIAGE_EXPERIMENT to run")
+	}
+	var overrides []json.RawMessage
+	if err := json.Unmarshal([]byte(spec), &overrides); err != nil {
+		t.Fatal(err)
+	}
+	train := mustRead(t, "data/train.tsv")
+	rules, err := newRuleSet(Lexicon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ruled := make([]bool, len(train))
+	for i, e := range train {
+		_, ruled[i] = rules.match(normaliseTokens(e.Text))
+	}
+	for _, o := range overrides {
+		cfg := DefaultTrainConfig()
+		if err := json.Unmarshal(o, &cfg); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		oof, err := crossValidate(train, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(start)
+		// Fit accuracy of one model on everything it trained on, to see
+		// whether training converges.
+		w, err := trainNetwork(train[:len(train)/5], cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := newClassifier(w, 0.5)
+		fit := 0
+		for _, e := range train[:len(train)/5] {
+			if decide(c.probabilities(normaliseTokens(e.Text)), false, 2) == e.Label || (e.Label == Risk && c.probabilities(normaliseTokens(e.Text))[Risk] > 0.5) {
+				fit++
+			}
+		}
+		line := fmt.Sprintf("%s  cv %s  fit-acc(1/5) %.3f", o, took.Round(time.Second), float64(fit)/float64(len(train)/5))
+		for _, target := range []float64{1, 0.995, 0.99} {
+			th := thresholdForRecall(train, oof, ruled, target)
+			pred := make([]Label, len(train))
+			for i := range train {
+				pred[i] = decide(oof[i], ruled[i], th)
+			}
+			m := score(train, pred)
+			p := curvePoint(train, oof, ruled, th)
+			line += fmt.Sprintf("\n   recall≥%.3f: t=%.3f  F1 %.3f  risk P %.3f R %.3f  model-alone R %.3f P %.3f", target, th, m.MacroF1, p.Precision, p.Recall, p.ModelRecall, p.ModelPrecision)
+		}
+		mp := make([]Label, len(train))
+		for i := range train {
+			mp[i] = decide(oof[i], false, 2)
+		}
+		line += fmt.Sprintf("\n   non-risk macro view: accuracy (risk never) %.3f", score(train, mp).Accuracy)
+		t.Log(line)
+	}
+}
