@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,6 +67,12 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 	urgent := false
 	if strings.TrimSpace(text) != "" && in.Kind == KindMessage {
 		result := e.classify(ctx, text, m.ID)
+		if result.Urgent && !result.ByRule && openRun != nil && e.answersRun(ctx, tx, *openRun, text) {
+			// "8" to a 0–10 question or "C" to a reminder is an answer, not a
+			// disclosure: the model's guess alone does not raise it. Lexicon
+			// phrases always do.
+			result.Urgent = false
+		}
 		if result.Urgent {
 			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID) })
 		}
@@ -314,4 +321,19 @@ func (e *Engine) link(ctx context.Context, tx *store.Tx, in Inbound) error {
 		return err
 	}
 	return c.reply(ctx, store.MessageKeyword, linkedText(c.who()))
+}
+
+// answersRun reports whether text is a valid answer to the question the run
+// with id waits at. Anything that cannot be checked counts as no.
+func (e *Engine) answersRun(ctx context.Context, tx *store.Tx, runID int64, text string) bool {
+	run, err := tx.GetRun(ctx, runID)
+	if err != nil {
+		return false
+	}
+	var s dialogues.State
+	if err := json.Unmarshal(run.State, &s); err != nil {
+		return false
+	}
+	d, err := LoadVersion(ctx, tx, e.dialogues, run.DialogueID)
+	return err == nil && d.Understands(s, text)
 }

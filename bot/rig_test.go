@@ -234,3 +234,12 @@ func httptestServer(t *testing.T, h http.Handler) string {
 }
 
 func smsSender(r *rig) bot.Sender { return sms.NewSender(r.cfg) }
+
+// useEngine makes the rig's webhooks feed engine.
+func (r *rig) useEngine(engine *bot.Engine) {
+	r.engine = engine
+	mux := http.NewServeMux()
+	mux.Handle("POST "+sms.InboundPath, sms.InboundHandler(r.cfg, engine))
+	mux.Handle("POST "+sms.StatusPath, sms.StatusHandler(r.cfg, engine))
+	r.web.Config.Handler = mux
+}

@@ -495,10 +495,7 @@ func TestAClassifierThatPanicsLosesNoMessage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.engine = engine
-		mux := http.NewServeMux()
-		mux.Handle("POST "+sms.InboundPath, sms.InboundHandler(r.cfg, r.engine))
-		r.web.Config.Handler = mux
+		r.useEngine(engine)
 		if code := r.text("hello"); code != http.StatusOK {
 			t.Fatalf("status %d, want 200", code)
 		}
@@ -561,6 +558,45 @@ func TestDiscreetSafetyNetGivesTheNumbersWithoutNamingServices(t *testing.T) {
 			if strings.Contains(got[0], word) {
 				t.Errorf("discreet safety net %q names %q", got[0], word)
 			}
+		}
+	})
+}
+
+// A classifier that calls every message risk, as a model may on a short
+// reply, without a rule behind it.
+var alarmedModel = bot.TriageFunc(func(string) bot.TriageResult {
+	return bot.TriageResult{Urgent: true, Label: "risk", Reason: "model"}
+})
+
+func TestAValidAnswerToTheWaitingQuestionIsNotRaisedByTheModelAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, PublicURL: "https://linkbot.example", Triage: alarmedModel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.useEngine(engine)
+		r.startRun("contact-reminder", store.ChannelSMS, *r.person.Phone)
+		r.text("C")
+		if esc := r.escalations(); len(esc) != 0 {
+			t.Fatalf("confirming a contact raised %+v", esc)
+		}
+		r.text("I'm not sure about anything any more")
+		esc := r.escalations()
+		if len(esc) != 1 || esc[0].Reason != store.ReasonRisk || esc[0].Urgency != store.Urgent {
+			t.Fatalf("free words the model flags: escalations %+v, want one urgent risk", esc)
+		}
+	})
+}
+
+func TestARuleMatchIsUrgentEvenAsAnAnswer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		r.startRun("ons4", store.ChannelSMS, *r.person.Phone)
+		r.text("0, I want to end it all") // parses as 0, and says far more
+		esc := r.escalations()
+		if !slices.ContainsFunc(esc, func(e store.Escalation) bool { return e.Reason == store.ReasonRisk && e.Urgency == store.Urgent }) {
+			t.Fatalf("escalations %+v, want an urgent risk one", esc)
 		}
 	})
 }

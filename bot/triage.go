@@ -7,6 +7,9 @@ type TriageResult struct {
 	Urgent bool   // the message may show risk: safety net and urgent escalation now
 	Label  string // the classifier's label, for the escalation note
 	Reason string // why, in words for the link worker (never the person's text)
+	// ByRule is set when a safety rule (a phrase of the risk lexicon)
+	// matched, not only the model: always urgent, whatever the context.
+	ByRule bool
 }
 
 // Triage classifies inbound messages. It only raises priority: every
@@ -27,6 +30,6 @@ func (f TriageFunc) Classify(text string) TriageResult { return f(text) }
 func Classifier(c *triage.Classifier) Triage {
 	return TriageFunc(func(text string) TriageResult {
 		r := c.Classify(text)
-		return TriageResult{Urgent: r.Urgent, Label: r.Label.String(), Reason: r.Reason}
+		return TriageResult{Urgent: r.Urgent, Label: r.Label.String(), Reason: r.Reason, ByRule: r.Rule != nil}
 	})
 }

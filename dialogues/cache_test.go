@@ -49,3 +49,27 @@ func mustLibrarySource(t *testing.T, key string) string {
 	}
 	return string(b)
 }
+
+func TestUnderstandsOnlyValidAnswersToTheWaitingQuestion(t *testing.T) {
+	ons4, _ := Builtin("ons4")
+	s, _, err := ons4.Step(State{}, Start(), Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for reply, want := range map[string]bool{"8": true, "5 out of 10": true, "nil": true, "C": false, "I can't go on": false, "n/a": false} {
+		if got := ons4.Understands(s, reply); got != want {
+			t.Errorf("ONS4's first question understands %q: %v, want %v", reply, got, want)
+		}
+	}
+	reminder, _ := Builtin("contact-reminder")
+	s, _, err = reminder.Step(State{}, Start(), Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reminder.Understands(s, "C") || !reminder.Understands(s, "r") {
+		t.Error("the contact reminder does not understand C and R")
+	}
+	if ons4.Understands(State{}, "8") {
+		t.Error("a run that has not started understands a reply")
+	}
+}

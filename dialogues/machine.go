@@ -346,3 +346,16 @@ func (r *run) keepScore(measure string, v Value) {
 	scores[measure] = v.Number
 	r.s.Scores = scores
 }
+
+// Understands reports whether reply is a valid answer to the question the
+// run in state s waits at: a number on its scale, a yes or no, one of its
+// choices. A free-text question understands nothing this way: free text is
+// where people tell us things, and it must be read as such.
+func (d *Dialogue) Understands(s State, reply string) bool {
+	ask, ok := d.step(s.Step)
+	if s.Done || !ok || ask.Kind != StepAsk || ask.Expect == nil || ask.Expect.Kind == AnswerText {
+		return false
+	}
+	_, ok = ParseAnswer(ask.Expect, reply)
+	return ok
+}
