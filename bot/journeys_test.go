@@ -1,0 +1,197 @@
+package bot_test
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/linkbot/linkbot/bot/escalate"
+	"github.com/linkbot/linkbot/bot/sms/smstest"
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+// These journeys run the whole urgent path end to end with a fake clock:
+// the signed webhook, the pipeline, the real dispatcher sending with
+// twilio-go to the fake Twilio, and the escalation follow-up loop.
+
+var london, _ = time.LoadLocation("Europe/London")
+
+// twoAM is a Tuesday at 02:00 in London, well inside quiet hours.
+var twoAM = time.Date(2026, 11, 24, 2, 0, 0, 0, london)
+
+const dutyPhone = "+447700900100"
+
+// nightRig is the rig at 02:00 with a scheme that has a duty phone and the
+// escalation follow-up loop on the same fake clock.
+func nightRig(t *testing.T, db *store.DB) (*rig, *escalate.Loop) {
+	t.Helper()
+	r := newRig(t, db)
+	r.clock.mu.Lock()
+	r.clock.now = twoAM
+	r.clock.mu.Unlock()
+	scheme, err := db.GetScheme(r.ctx, r.person.SchemeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheme.DutyName, scheme.DutyPhone = "Duty line", storetest.Ptr(dutyPhone)
+	if err := db.UpdateScheme(r.ctx, scheme); err != nil {
+		t.Fatal(err)
+	}
+	return r, &escalate.Loop{DB: db, InboxURL: "https://linkbot.example", Now: r.clock.Now, Logger: quiet}
+}
+
+// runOnce runs one dispatcher round and returns how many messages it took.
+func (r *rig) runOnce() int {
+	r.t.Helper()
+	n, err := r.disp.RunOnce(r.ctx)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}
+
+func (r *rig) urgentEscalation() store.Escalation {
+	r.t.Helper()
+	open := r.escalations()
+	if len(open) != 1 || open[0].Urgency != store.Urgent || open[0].Reason != store.ReasonRisk {
+		r.t.Fatalf("want one open urgent risk escalation, got %+v", open)
+	}
+	return open[0]
+}
+
+// tellsNothingAboutThePerson fails the test if a notice carries the
+// person's words or name.
+func (r *rig) tellsNothingAboutThePerson(notice, words string) {
+	r.t.Helper()
+	lower := strings.ToLower(notice)
+	for _, part := range append(strings.Fields(r.person.Name), "can't go on", words) {
+		if strings.Contains(lower, strings.ToLower(part)) {
+			r.t.Errorf("a notice carries %q about the person: %q", part, notice)
+		}
+	}
+}
+
+func TestUrgentSMSAtTwoAMReachesEveryoneInTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, loop := nightRig(t, db)
+		const words = "I can't go on any more"
+		if status := r.text(words); status != http.StatusOK {
+			t.Fatalf("webhook answered %d", status)
+		}
+		r.runOnce()
+
+		net := r.sentTo(*r.person.Phone)
+		if len(net) != 1 {
+			t.Fatalf("at 02:00 the person gets one safety-net reply at once; got %q", net)
+		}
+		for _, number := range []string{"999", "111", "option 2", "116 123", "SHOUT", "85258"} {
+			if !strings.Contains(net[0], number) {
+				t.Errorf("the safety net lacks %q: %q", number, net[0])
+			}
+		}
+		notices := r.sentTo(*r.worker.Phone)
+		if len(notices) != 1 || !strings.Contains(notices[0], "URGENT") ||
+			!strings.Contains(notices[0], "https://linkbot.example/people/") {
+			t.Fatalf("the link worker gets one urgent notice with a link; got %q", notices)
+		}
+		r.tellsNothingAboutThePerson(notices[0], words)
+		e := r.urgentEscalation()
+		if e.NotifiedAt == nil || !e.NotifiedAt.Equal(twoAM) {
+			t.Fatalf("the link worker's notice is not recorded at 02:00: %v", e.NotifiedAt)
+		}
+
+		r.clock.Advance(14*time.Minute + 59*time.Second)
+		if rep, err := loop.Tick(r.ctx); err != nil || rep.DutyNotices != 0 {
+			t.Fatalf("at 02:14:59 the duty contact is told too early: %+v %v", rep, err)
+		}
+		r.dispatch()
+		if got := r.sentTo(dutyPhone); len(got) != 0 {
+			t.Fatalf("the duty phone got %q before 15 minutes", got)
+		}
+
+		r.clock.Advance(time.Second)
+		if rep, err := loop.Tick(r.ctx); err != nil || rep.DutyNotices != 1 {
+			t.Fatalf("at 02:15 the duty contact must be told: %+v %v", rep, err)
+		}
+		r.runOnce()
+		duty := r.sentTo(dutyPhone)
+		if len(duty) != 1 || !strings.Contains(duty[0], "URGENT") || !strings.Contains(duty[0], "https://linkbot.example/people/") {
+			t.Fatalf("the duty phone gets one urgent notice with a link; got %q", duty)
+		}
+		r.tellsNothingAboutThePerson(duty[0], words)
+		e = r.urgentEscalation()
+		if e.DutyNotifiedAt == nil || !e.DutyNotifiedAt.Equal(twoAM.Add(15*time.Minute)) || !e.CreatedAt.Equal(twoAM) {
+			t.Fatalf("steps not recorded with their times: raised %v, duty %v", e.CreatedAt, e.DutyNotifiedAt)
+		}
+		if total := len(r.twilio.Messages()); total != 3 {
+			t.Fatalf("the fake Twilio got %d messages, want the safety net and two notices", total)
+		}
+	})
+}
+
+func TestAFailingUrgentNoticeIsRetriedAndTheEscalationStaysInTheCaseload(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, _ := nightRig(t, db)
+		var mu sync.Mutex
+		failures := 0
+		r.twilio.Decide(func(m smstest.Message) *smstest.Reply {
+			mu.Lock()
+			defer mu.Unlock()
+			if m.To == *r.worker.Phone && failures < 3 {
+				failures++
+				return &smstest.ServerError
+			}
+			return nil
+		})
+		if status := r.text("I can't go on any more"); status != http.StatusOK {
+			t.Fatalf("webhook answered %d", status)
+		}
+		r.runOnce()
+		if net := r.sentTo(*r.person.Phone); len(net) != 1 {
+			t.Fatalf("the safety net must not wait for the failing notice; got %q", net)
+		}
+		rounds := 0
+		for len(r.sentTo(*r.worker.Phone)) == 0 {
+			if rounds++; rounds > 10 {
+				t.Fatalf("the notice was never delivered after %d failures", failures)
+			}
+			r.caseloadTopsWithTheUrgentPerson()
+			if n := r.runOnce(); n != 0 {
+				t.Fatalf("the failed notice was tried again before its backoff (%d messages)", n)
+			}
+			r.clock.Advance(time.Minute) // past the backoff (2 s doubling, with jitter)
+			r.runOnce()
+		}
+		if failures != 3 {
+			t.Fatalf("the fake Twilio failed the notice %d times, want 3", failures)
+		}
+		if got := r.sentTo(*r.worker.Phone); len(got) != 1 || !strings.Contains(got[0], "URGENT") {
+			t.Fatalf("the link worker should get the notice exactly once; got %q", got)
+		}
+		if total, failed := r.twilio.Requests(); total != 5 || failed != 3 {
+			t.Fatalf("the fake Twilio saw %d requests, %d failed; want the safety net and four tries of the notice", total, failed)
+		}
+		r.caseloadTopsWithTheUrgentPerson()
+	})
+}
+
+// caseloadTopsWithTheUrgentPerson checks the link worker's caseload, as the
+// inbox shows it, has the person first with an open urgent escalation.
+func (r *rig) caseloadTopsWithTheUrgentPerson() {
+	r.t.Helper()
+	var entries []store.CaseloadEntry
+	err := r.db.View(r.ctx, func(tx *store.Tx) error {
+		var err error
+		entries, err = tx.Caseload(r.ctx, r.person.SchemeID, r.worker.ID)
+		return err
+	})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if len(entries) == 0 || entries[0].Person.ID != r.person.ID || entries[0].Urgent != 1 {
+		r.t.Fatalf("the urgent escalation should top the caseload: %+v", entries)
+	}
+}
