@@ -1,13 +1,19 @@
 package bot_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/linkbot/linkbot/bot/escalate"
+	"github.com/linkbot/linkbot/bot/inbox"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
@@ -135,6 +141,7 @@ func TestUrgentSMSAtTwoAMReachesEveryoneInTime(t *testing.T) {
 func TestAFailingUrgentNoticeIsRetriedAndTheEscalationStaysInTheCaseload(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r, _ := nightRig(t, db)
+		inboxPage := r.inboxSession()
 		var mu sync.Mutex
 		failures := 0
 		r.twilio.Decide(func(m smstest.Message) *smstest.Reply {
@@ -158,7 +165,7 @@ func TestAFailingUrgentNoticeIsRetriedAndTheEscalationStaysInTheCaseload(t *test
 			if rounds++; rounds > 10 {
 				t.Fatalf("the notice was never delivered after %d failures", failures)
 			}
-			r.caseloadTopsWithTheUrgentPerson()
+			r.caseloadTopsWithTheUrgentPerson(inboxPage)
 			if n := r.runOnce(); n != 0 {
 				t.Fatalf("the failed notice was tried again before its backoff (%d messages)", n)
 			}
@@ -174,24 +181,51 @@ func TestAFailingUrgentNoticeIsRetriedAndTheEscalationStaysInTheCaseload(t *test
 		if total, failed := r.twilio.Requests(); total != 5 || failed != 3 {
 			t.Fatalf("the fake Twilio saw %d requests, %d failed; want the safety net and four tries of the notice", total, failed)
 		}
-		r.caseloadTopsWithTheUrgentPerson()
+		r.caseloadTopsWithTheUrgentPerson(inboxPage)
 	})
 }
 
-// caseloadTopsWithTheUrgentPerson checks the link worker's caseload, as the
-// inbox shows it, has the person first with an open urgent escalation.
-func (r *rig) caseloadTopsWithTheUrgentPerson() {
+// inboxSession mounts the inbox on the rig's server, on the fake clock,
+// and signs the link worker in with a cookie jar, as their browser would.
+func (r *rig) inboxSession() *http.Client {
 	r.t.Helper()
-	var entries []store.CaseloadEntry
-	err := r.db.View(r.ctx, func(tx *store.Tx) error {
-		var err error
-		entries, err = tx.Caseload(r.ctx, r.person.SchemeID, r.worker.ID)
-		return err
-	})
+	const password = "correct horse battery"
+	hash, err := inbox.HashPassword(password)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	if len(entries) == 0 || entries[0].Person.ID != r.person.ID || entries[0].Urgent != 1 {
-		r.t.Fatalf("the urgent escalation should top the caseload: %+v", entries)
+	r.worker.PasswordHash = &hash
+	if err := r.db.UpdateLinkWorker(r.ctx, r.worker); err != nil {
+		r.t.Fatal(err)
+	}
+	r.web.Config.Handler.(*http.ServeMux).Handle("/", inbox.New(inbox.Config{DB: r.db, InsecureCookies: true, Now: r.clock.Now, Logger: quiet}))
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(r.web.URL+"/login", url.Values{"email": {*r.worker.Email}, "password": {password}})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		r.t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	return c
+}
+
+var firstCaseloadRow = regexp.MustCompile(`<tr class="([a-z]*)" data-person="(\d+)"`)
+
+// caseloadTopsWithTheUrgentPerson checks the link worker's caseload page
+// has the person first, marked urgent.
+func (r *rig) caseloadTopsWithTheUrgentPerson(c *http.Client) {
+	r.t.Helper()
+	resp, err := c.Get(r.web.URL + "/")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := firstCaseloadRow.FindStringSubmatch(string(page))
+	if resp.StatusCode != http.StatusOK || m == nil || m[1] != "urgent" || m[2] != strconv.FormatInt(r.person.ID, 10) {
+		r.t.Fatalf("the urgent escalation should top the caseload page (status %d, first row %q)", resp.StatusCode, m)
 	}
 }
