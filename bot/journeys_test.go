@@ -14,6 +14,7 @@ import (
 
 	"github.com/linkbot/linkbot/bot/escalate"
 	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
@@ -228,4 +229,62 @@ func (r *rig) caseloadTopsWithTheUrgentPerson(c *http.Client) {
 	if resp.StatusCode != http.StatusOK || m == nil || m[1] != "urgent" || m[2] != strconv.FormatInt(r.person.ID, 10) {
 		r.t.Fatalf("the urgent escalation should top the caseload page (status %d, first row %q)", resp.StatusCode, m)
 	}
+}
+
+func TestANoticeThatNeverGetsThroughGoesToTheDutyContactBeforeFifteenMinutes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, loop := nightRig(t, db)
+		r.twilio.Decide(func(m smstest.Message) *smstest.Reply {
+			if m.To == *r.worker.Phone {
+				return &smstest.ServerError
+			}
+			return nil
+		})
+		r.text("I can't go on any more")
+		for range 5 { // the rig's dispatcher tries 5 times
+			r.runOnce()
+			r.clock.Advance(time.Minute)
+		}
+		if _, failed := r.twilio.Requests(); failed != 5 {
+			t.Fatalf("the notice was tried %d times, want 5", failed)
+		}
+		if rep, err := loop.Tick(r.ctx); err != nil || rep.DutyNotices != 1 {
+			t.Fatalf("at 02:05 a notice that failed for good must go to the duty contact: %+v %v", rep, err)
+		}
+		r.runOnce()
+		duty := r.sentTo(dutyPhone)
+		if len(duty) != 1 || !strings.Contains(duty[0], "could not be delivered") {
+			t.Fatalf("the duty phone should hear the link worker could not be reached; got %q", duty)
+		}
+		r.tellsNothingAboutThePerson(duty[0], "I can't go on any more")
+	})
+}
+
+func TestANoticeTheCarrierCouldNotDeliverGoesToTheDutyContact(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, loop := nightRig(t, db)
+		r.text("I can't go on any more")
+		r.runOnce()
+		notices := 0
+		for _, m := range r.twilio.Messages() {
+			if m.To == *r.worker.Phone {
+				notices++
+				// Twilio reports later that the phone could not be reached.
+				if status := r.post(sms.StatusPath, smstest.StatusParams(m.Sid, "undelivered", m.To, "30003")); status != http.StatusOK {
+					t.Fatalf("status callback answered %d", status)
+				}
+			}
+		}
+		if notices != 1 {
+			t.Fatalf("want one notice to the link worker, got %d", notices)
+		}
+		r.clock.Advance(time.Minute)
+		if rep, err := loop.Tick(r.ctx); err != nil || rep.DutyNotices != 1 {
+			t.Fatalf("an undelivered notice must go to the duty contact at once: %+v %v", rep, err)
+		}
+		r.runOnce()
+		if duty := r.sentTo(dutyPhone); len(duty) != 1 || !strings.Contains(duty[0], "could not be delivered") {
+			t.Fatalf("the duty phone should hear the link worker could not be reached; got %q", duty)
+		}
+	})
 }
