@@ -288,3 +288,69 @@ func TestANoticeTheCarrierCouldNotDeliverGoesToTheDutyContact(t *testing.T) {
 		}
 	})
 }
+
+func TestAnUrgentSMSThatTwilioRetriesIsAnsweredOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, _ := nightRig(t, db)
+		params := smstest.InboundParams(*r.person.Phone, r.cfg.From, "I can't go on any more")
+		for range 3 {
+			if status := r.post(sms.InboundPath, params); status != http.StatusOK {
+				t.Fatalf("webhook answered %d", status)
+			}
+		}
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); len(got) != 1 {
+			t.Fatalf("the person should get one safety net, got %d", len(got))
+		}
+		if got := r.sentTo(*r.worker.Phone); len(got) != 1 {
+			t.Fatalf("the link worker should get one notice, got %d", len(got))
+		}
+		r.urgentEscalation()
+	})
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func TestAcknowledgedInTheInboxAtTenPastTheDutyContactIsNotWoken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, loop := nightRig(t, db)
+		inboxPage := r.inboxSession()
+		r.text("I can't go on any more")
+		r.dispatch()
+		e := r.urgentEscalation()
+
+		r.clock.Advance(10 * time.Minute)
+		personPage := r.web.URL + "/people/" + strconv.FormatInt(r.person.ID, 10)
+		resp, err := inboxPage.Get(personPage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		csrf := csrfField.FindStringSubmatch(string(page))
+		if resp.StatusCode != http.StatusOK || csrf == nil {
+			t.Fatalf("person page: %d, no CSRF token", resp.StatusCode)
+		}
+		resp, err = inboxPage.PostForm(personPage+"/escalations/"+strconv.FormatInt(e.ID, 10)+"/acknowledge", url.Values{"csrf": {csrf[1]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("acknowledge answered %d", resp.StatusCode)
+		}
+		e = r.urgentEscalation()
+		if e.AcknowledgedAt == nil || !e.AcknowledgedAt.Equal(twoAM.Add(10*time.Minute)) {
+			t.Fatalf("the acknowledgement is not recorded at 02:10: %v", e.AcknowledgedAt)
+		}
+
+		r.clock.Advance(10 * time.Minute)
+		if rep, err := loop.Tick(r.ctx); err != nil || rep.DutyNotices != 0 {
+			t.Fatalf("an escalation acknowledged in time went to the duty contact: %+v %v", rep, err)
+		}
+		r.dispatch()
+		if got := r.sentTo(dutyPhone); len(got) != 0 {
+			t.Fatalf("the duty phone got %q", got)
+		}
+	})
+}
