@@ -354,3 +354,35 @@ func TestAcknowledgedInTheInboxAtTenPastTheDutyContactIsNotWoken(t *testing.T) {
 		}
 	})
 }
+
+func TestAnUrgentSMSToALinkWorkerWhoHasLeftGoesToTheDutyContactOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r, loop := nightRig(t, db)
+		r.worker.Active = false // left the scheme; their people not yet reassigned
+		if err := db.UpdateLinkWorker(r.ctx, r.worker); err != nil {
+			t.Fatal(err)
+		}
+		r.text("I can't go on any more")
+		r.dispatch()
+		if got := r.sentTo(*r.person.Phone); len(got) != 1 || !strings.Contains(got[0], "116 123") {
+			t.Fatalf("the person should get the safety net; got %q", got)
+		}
+		// The follow-up loop first runs after the pipeline's grace for the
+		// link worker's notice (say the server was restarting), then every
+		// minute.
+		r.clock.Advance(escalate.FirstNoticeGrace)
+		for range 4 {
+			if _, err := loop.Tick(r.ctx); err != nil {
+				t.Fatal(err)
+			}
+			r.dispatch()
+			r.clock.Advance(time.Minute)
+		}
+		if got := r.sentTo(dutyPhone); len(got) != 1 {
+			t.Fatalf("the duty phone should be told at once, once; got %q", got)
+		}
+		if got := r.sentTo(*r.worker.Phone); len(got) != 0 {
+			t.Fatalf("a link worker who has left was sent %q", got)
+		}
+	})
+}
