@@ -137,7 +137,9 @@ func (l *Loop) followUp(ctx context.Context, now time.Time, e store.Escalation, 
 			}
 			worker = &w
 		}
-		if e.NotifiedAt == nil && worker != nil && now.Sub(e.CreatedAt) >= FirstNoticeGrace {
+		// A link worker who has left (inactive) is never told: the duty
+		// contact is, below, as for one off duty.
+		if e.NotifiedAt == nil && worker != nil && worker.Active && now.Sub(e.CreatedAt) >= FirstNoticeGrace {
 			sent, err := l.notifyLinkWorker(ctx, tx, e, *worker)
 			if err != nil {
 				return err

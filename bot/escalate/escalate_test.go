@@ -226,6 +226,24 @@ func TestBackstopNotifiesTheLinkWorkerWhenNobodyDid(t *testing.T) {
 	})
 }
 
+func TestBackstopLeavesALinkWorkerWhoHasLeftAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newScene(t, db, twoAM, nil)
+		s.worker.Active = false
+		if err := db.UpdateLinkWorker(context.Background(), s.worker); err != nil {
+			t.Fatal(err)
+		}
+		s.raiseUrgent(t, false)
+		s.clock.Advance(escalate.FirstNoticeGrace)
+		if rep := s.tick(t); rep.LinkWorkerNotices != 0 || rep.DutyNotices != 1 {
+			t.Fatalf("report %+v: want the duty contact told, not the link worker who has left", rep)
+		}
+		if got := s.sent(t); len(got) != 1 || got[0].Address != dutyPhone {
+			t.Fatalf("got %+v, want one notice to the duty phone", got)
+		}
+	})
+}
+
 func TestTwoLoopsTellTheDutyContactOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newScene(t, db, twoAM, nil)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -13,6 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/linkbot/linkbot/bot"
+	"github.com/linkbot/linkbot/bot/dispatch"
+	"github.com/linkbot/linkbot/bot/inbox"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/dialogues"
@@ -74,40 +79,120 @@ func signInWithBrowser(t *testing.T, ctx context.Context, base string, lw store.
 	}
 }
 
+// pipeline is the server as runServer wires it for SMS: the inbox at "/"
+// beside the signed Twilio webhooks feeding the real bot.Engine, and a real
+// dispatcher that sends with twilio-go to the fake Twilio.
+type pipeline struct {
+	cfg    sms.Config
+	twilio *smstest.Server
+	disp   *dispatch.Dispatcher
+}
+
+// wirePipeline replaces the world's server with the whole pipeline.
+func wirePipeline(t *testing.T, w *world) *pipeline {
+	t.Helper()
+	w.srv.Close()
+	p := &pipeline{twilio: smstest.NewServer()}
+	t.Cleanup(p.twilio.Close)
+	mux := http.NewServeMux()
+	w.srv = httptest.NewServer(mux)
+	t.Cleanup(w.srv.Close)
+	p.cfg = sms.Config{AccountSID: smstest.AccountSID, AuthToken: smstest.AuthToken, From: "+447700900999",
+		PublicURL: w.srv.URL, APIURL: p.twilio.URL, Timeout: 2 * time.Second}
+	logger := slog.New(slog.DiscardHandler)
+	engine, err := bot.NewEngine(w.db, bot.Options{PublicURL: w.srv.URL, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("POST "+sms.InboundPath, sms.InboundHandler(p.cfg, engine))
+	mux.Handle("POST "+sms.StatusPath, sms.StatusHandler(p.cfg, engine))
+	mux.Handle("/", inbox.New(inbox.Config{DB: w.db, InsecureCookies: true, Logger: logger}))
+	p.disp = dispatch.New(w.db, dispatch.Config{
+		Senders:   map[store.Channel]bot.Sender{store.ChannelSMS: sms.NewSender(p.cfg)},
+		PublicURL: w.srv.URL,
+		Logger:    logger,
+	})
+	return p
+}
+
+// text posts a signed inbound SMS from person as Twilio would.
+func (p *pipeline) text(t *testing.T, base string, person store.Person, body string) {
+	t.Helper()
+	p.webhook(t, base+sms.InboundPath, smstest.InboundParams(*person.Phone, p.cfg.From, body))
+}
+
+func (p *pipeline) webhook(t *testing.T, url string, params url.Values) {
+	t.Helper()
+	resp, err := p.twilio.PostWebhook(context.Background(), url, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("webhook %s answered %d", url, resp.StatusCode)
+	}
+}
+
+// dispatch sends everything due, as the dispatcher's loop would.
+func (p *pipeline) dispatch(t *testing.T) {
+	t.Helper()
+	for n := 1; n > 0; {
+		var err error
+		if n, err = p.disp.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sentTo is what the fake Twilio accepted for address.
+func (p *pipeline) sentTo(address string) []smstest.Message {
+	var list []smstest.Message
+	for _, m := range p.twilio.Messages() {
+		if m.To == address {
+			list = append(list, m)
+		}
+	}
+	return list
+}
+
 func TestBrowserJourneys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
+		p := wirePipeline(t, w)
 		ctx := newChromium(t)
 		signInWithBrowser(t, ctx, w.srv.URL, w.tom)
 		bg := context.Background()
 
 		t.Run("UrgentReplyTopsTheCaseloadWithinTwoSeconds", func(t *testing.T) {
-			late := storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.tom.ID, "Aaron Able" })
-			storetest.Inbound(t, db, late) // an ordinary unread reply, older
+			early := storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.tom.ID, "Aaron Able" })
+			p.text(t, w.srv.URL, early, "Thanks, see you Tuesday") // an ordinary unread reply, older
 			if err := chromedp.Do(ctx, chromedp.Navigate(w.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#caseload-rows`))); err != nil {
 				t.Fatal(err)
 			}
-			m := storetest.Inbound(t, db, w.tomsPerson, func(m *store.Message) { m.Body = "I want to end it all" })
-			e := store.Escalation{SchemeID: w.scheme.ID, PersonID: w.tomsPerson.ID, LinkWorkerID: &w.tom.ID, MessageID: &m.ID,
-				Reason: store.ReasonRisk, Urgency: store.Urgent}
-			if err := db.CreateEscalation(bg, &e); err != nil {
-				t.Fatal(err)
-			}
-			arrived := time.Now()
-			wait, cancel := context.WithTimeout(ctx, 2*time.Second)
+			posted := time.Now()
+			p.text(t, w.srv.URL, w.tomsPerson, "I want to end it all")
+			wait, cancel := context.WithDeadline(ctx, posted.Add(2*time.Second))
 			defer cancel()
-			err := chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS(`#caseload-rows tr.urgent:first-child`)))
-			if err != nil {
-				t.Fatalf("no urgent row at the top within 2 s: %v", err)
+			if err := chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS(`#caseload-rows tr.urgent:first-child`))); err != nil {
+				t.Fatalf("no urgent row at the top within 2 s of the webhook: %v", err)
 			}
+			shown := time.Since(posted)
 			first, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#caseload-rows tr:first-child a`)))
 			if err != nil {
-				t.Fatalf("no urgent row at the top within 2 s: %v", err)
+				t.Fatal(err)
 			}
 			if first != w.tomsPerson.Name {
 				t.Fatalf("top of the caseload is %q, want %q", first, w.tomsPerson.Name)
 			}
-			t.Logf("urgent row shown %v after the escalation was stored", time.Since(arrived).Round(10*time.Millisecond))
+			t.Logf("urgent row shown %v after the webhook was posted", shown.Round(10*time.Millisecond))
+
+			p.dispatch(t)
+			if got := p.sentTo(*w.tomsPerson.Phone); len(got) != 1 || !strings.Contains(got[0].Body, "116 123") {
+				t.Fatalf("the person should get the safety net; got %+v", got)
+			}
+			if got := p.sentTo(*w.tom.Phone); len(got) != 1 || !strings.Contains(got[0].Body, "URGENT") {
+				t.Fatalf("Tom should get an urgent notification; got %+v", got)
+			}
 		})
 
 		t.Run("AcknowledgeAnEscalation", func(t *testing.T) {
@@ -128,11 +213,12 @@ func TestBrowserJourneys(t *testing.T) {
 			}
 		})
 
-		t.Run("ReplyToThePersonGoesToTheOutbox", func(t *testing.T) {
+		t.Run("ReplyReachesThePersonsPhoneAndShowsDelivered", func(t *testing.T) {
+			const words = "I'm here. I'll ring you in five minutes."
 			err := chromedp.Do(ctx,
 				chromedp.Navigate(w.srv.URL+personPath(w.tomsPerson, "")),
 				chromedp.WaitVisible(chromedp.CSS(`#reply-body`)),
-				chromedp.SendKeys(chromedp.CSS(`#reply-body`), "I'm here. I'll ring you in five minutes."),
+				chromedp.SendKeys(chromedp.CSS(`#reply-body`), words),
 			)
 			if err != nil {
 				t.Fatal(err)
@@ -140,42 +226,24 @@ func TestBrowserJourneys(t *testing.T) {
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#send-reply`))); err != nil {
 				t.Fatal(err)
 			}
-			thread, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#thread`)))
-			if err != nil {
-				t.Fatal(err)
+			before := len(p.sentTo(*w.tomsPerson.Phone))
+			p.dispatch(t)
+			got := p.sentTo(*w.tomsPerson.Phone)[before:]
+			want := words + "\n– " + strings.Fields(w.tom.Name)[0]
+			if len(got) != 1 || got[0].Body != want || got[0].From != p.cfg.From {
+				t.Fatalf("the fake Twilio should get exactly %q to the person; got %+v", want, got)
 			}
-			if !strings.Contains(thread, "ring you in five minutes") {
-				t.Fatalf("the thread does not show the reply: %q", thread)
-			}
-			list, err := db.ClaimOutbox(bg, time.Now().Add(time.Minute), "test", time.Minute, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(list) != 1 || list[0].Kind != store.MessageFromLinkWorker || *list[0].AuthorID != w.tom.ID || *list[0].PersonID != w.tomsPerson.ID {
-				t.Fatalf("outbox: %+v", list)
-			}
-
-			// A stand-in for the dispatcher sends the row with the real
-			// Twilio client to the fake Twilio; the page shows it sent.
-			twilio := smstest.NewServer()
-			defer twilio.Close()
-			sender := sms.NewSender(sms.Config{AccountSID: twilio.AccountSID, AuthToken: twilio.AuthToken,
-				From: "+447700900001", APIURL: twilio.URL, PublicURL: w.srv.URL})
-			sid, err := sender.Send(bg, bot.Outbound{To: list[0].Address, Text: list[0].Body})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := db.MarkSent(bg, list[0].ID, "test", sid); err != nil {
-				t.Fatal(err)
-			}
-			got := twilio.Messages()
-			if len(got) != 1 || got[0].To != *w.tomsPerson.Phone || !strings.Contains(got[0].Body, "ring you in five minutes") {
-				t.Fatalf("fake Twilio got %+v", got)
-			}
+			meta := `document.querySelector("#thread .msg.out:last-child .meta").textContent`
 			wait, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
-			if _, err := chromedp.Run(wait, chromedp.Poll[bool](`document.querySelector("#thread .msg.out:last-child .meta").textContent.includes("sent")`)); err != nil {
+			if _, err := chromedp.Run(wait, chromedp.Poll[bool](meta+`.includes("sent")`)); err != nil {
 				t.Fatalf("the thread does not show the reply as sent: %v", err)
+			}
+			p.webhook(t, w.srv.URL+sms.StatusPath, smstest.StatusParams(got[0].Sid, "delivered", got[0].To, ""))
+			wait, cancel = context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if _, err := chromedp.Run(wait, chromedp.Poll[bool](meta+`.includes("delivered")`)); err != nil {
+				t.Fatalf("the thread does not show the reply as delivered: %v", err)
 			}
 		})
 
