@@ -217,7 +217,8 @@ func (c *conv) feedRun(ctx context.Context, run store.Run, text string, urgent b
 // unknown notes a sender no one has; they get at most one polite reply a
 // day. Nothing they wrote is stored.
 func (e *Engine) unknown(ctx context.Context, tx *store.Tx, in Inbound) error {
-	queued, err := tx.NoteUnknownSender(ctx, store.Channel(in.Channel), in.From, UnknownReplyGap)
+	risk := in.Kind == KindMessage && strings.TrimSpace(in.Text) != "" && e.classify(ctx, in.Text, 0).Urgent
+	queued, err := tx.NoteUnknownSender(ctx, store.Channel(in.Channel), in.From, UnknownReplyGap, risk)
 	if err != nil {
 		return err
 	}
@@ -227,9 +228,16 @@ func (e *Engine) unknown(ctx context.Context, tx *store.Tx, in Inbound) error {
 	return nil
 }
 
-// UnknownReplyText is the polite reply to an address no one has on channel.
-func UnknownReplyText(channel Channel) string {
-	if channel == Telegram {
+// UnknownReplyText is the reply to an address no one has on channel: the
+// polite one, or with safetyNet the safety net, for a message that may
+// show risk.
+func UnknownReplyText(channel Channel, safetyNet bool) string {
+	switch {
+	case safetyNet && channel == Telegram:
+		return unknownSafetyNetText + " " + unknownTelegramText
+	case safetyNet:
+		return unknownSafetyNetText + " This number doesn't recognise yours: if you have a link worker, please contact them directly."
+	case channel == Telegram:
 		return unknownTelegramText
 	}
 	return unknownSMSText

@@ -600,3 +600,24 @@ func TestARuleMatchIsUrgentEvenAsAnAnswer(t *testing.T) {
 		}
 	})
 }
+
+func TestARiskMessageFromAnUnknownNumberGetsTheSafetyNetAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db)
+		stranger := "+447700900778" // someone who changed phone
+		r.post(sms.InboundPath, smstest.InboundParams(stranger, r.cfg.From, "hello is that the surgery"))
+		r.dispatch()
+		r.post(sms.InboundPath, smstest.InboundParams(stranger, r.cfg.From, "I can't go on any more"))
+		r.post(sms.InboundPath, smstest.InboundParams(stranger, r.cfg.From, "I can't go on any more"))
+		r.dispatch()
+		got := r.sentTo(stranger)
+		if len(got) != 2 || !strings.Contains(got[0], "doesn't recognise") {
+			t.Fatalf("stranger got %q, want the polite reply then one safety net", got)
+		}
+		for _, want := range []string{"999", "111", "116 123", "SHOUT to 85258", "link worker"} {
+			if !strings.Contains(got[1], want) {
+				t.Errorf("the safety net to a stranger %q lacks %q", got[1], want)
+			}
+		}
+	})
+}

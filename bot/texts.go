@@ -67,6 +67,11 @@ func safetyNetText(w who) string {
 // unknownSMSText is the one reply a day to a number no one has.
 const unknownSMSText = "Sorry, this number doesn't recognise yours. If you have a link worker, please contact them directly. If you are in danger, call 999."
 
+// unknownSafetyNetText answers a message that may show risk from an
+// address no one has: no one will read it, so it says where help is now.
+const unknownSafetyNetText = "If you are in danger now, call 999. For urgent mental health help call NHS 111 and choose option 2. " +
+	"Samaritans are free any time on 116 123, or text SHOUT to 85258."
+
 // unknownTelegramText is the one reply a day to a chat no one has linked.
 const unknownTelegramText = "Hello. This chat isn't linked to anyone yet: please ask your link worker for a link."
 

@@ -87,10 +87,23 @@ func addressHash(channel Channel, address string) string {
 
 // NoteUnknownSender records that address, which belongs to no one, wrote
 // in on channel. If it has had no reply within the last gap, a polite reply
-// is queued for it (see ClaimUnknownReplies) and queued is true.
-func (tx *Tx) NoteUnknownSender(ctx context.Context, channel Channel, address string, gap time.Duration) (queued bool, err error) {
+// is queued for it (see ClaimUnknownReplies) and queued is true. With risk
+// set the message may show risk: the safety-net reply is queued at once,
+// whatever the gap, unless one is already waiting to go.
+func (tx *Tx) NoteUnknownSender(ctx context.Context, channel Channel, address string, gap time.Duration, risk bool) (queued bool, err error) {
 	const op = "note unknown sender"
 	hash := addressHash(channel, address)
+	if risk {
+		if _, err := tx.exec(ctx, op, `INSERT INTO unknown_senders (channel, address_hash, first_seen_at, last_seen_at, seen)
+			VALUES (?, ?, ?, ?, 0) ON CONFLICT (channel, address_hash) DO NOTHING`, channel, hash, tx.now, tx.now); err != nil {
+			return false, err
+		}
+		n, err := tx.exec(ctx, op, `UPDATE unknown_senders SET seen = seen + 1, last_seen_at = ?, last_replied_at = ?,
+			reply_status = 'queued', address = ?, safety_net = TRUE
+			WHERE channel = ? AND address_hash = ? AND NOT (safety_net AND reply_status IN ('queued', 'sending'))`,
+			tx.now, tx.now, address, channel, hash)
+		return n > 0, err
+	}
 	if _, err := tx.exec(ctx, op, `INSERT INTO unknown_senders (channel, address_hash, first_seen_at, last_seen_at, seen)
 		VALUES (?, ?, ?, ?, 0) ON CONFLICT (channel, address_hash) DO NOTHING`, channel, hash, tx.now, tx.now); err != nil {
 		return false, err
@@ -116,6 +129,7 @@ type UnknownReply struct {
 	Channel     Channel `db:"channel"`
 	AddressHash string  `db:"address_hash"`
 	Address     string  `db:"address"`
+	SafetyNet   bool    `db:"safety_net"` // the message may have shown risk: send the safety net
 }
 
 // ClaimUnknownReplies claims up to limit queued replies to unknown senders
@@ -131,7 +145,7 @@ func (tx *Tx) ClaimUnknownReplies(ctx context.Context, now time.Time, owner stri
 		)
 		UPDATE unknown_senders SET reply_status = 'sending', lease_owner = ?, lease_until = ?
 		WHERE (channel, address_hash) IN (SELECT channel, address_hash FROM due)
-		RETURNING channel, address_hash, address`, now, limit, owner, now.Add(lease))
+		RETURNING channel, address_hash, address, safety_net`, now, limit, owner, now.Add(lease))
 	return list, err
 }
 
@@ -143,7 +157,7 @@ func (tx *Tx) FinishUnknownReply(ctx context.Context, r UnknownReply, owner stri
 		status = "sent"
 	}
 	_, err := tx.exec(ctx, "finish unknown reply", `UPDATE unknown_senders SET reply_status = ?, address = NULL,
-		lease_owner = NULL, lease_until = NULL
+		safety_net = FALSE, lease_owner = NULL, lease_until = NULL
 		WHERE channel = ? AND address_hash = ? AND reply_status = 'sending' AND lease_owner = ?`,
 		status, r.Channel, r.AddressHash, owner)
 	return err

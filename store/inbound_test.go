@@ -19,7 +19,7 @@ func TestUnknownSenderGetsOneReplyAGap(t *testing.T) {
 			var queued bool
 			err := db.InTx(ctx, func(tx *store.Tx) error {
 				var err error
-				queued, err = tx.NoteUnknownSender(ctx, store.ChannelSMS, "+447700900888", 24*time.Hour)
+				queued, err = tx.NoteUnknownSender(ctx, store.ChannelSMS, "+447700900888", 24*time.Hour, false)
 				return err
 			})
 			if err != nil {

@@ -478,7 +478,7 @@ func (d *Dispatcher) unknownReplies(ctx context.Context, now time.Time) (int, er
 		if err := d.cfg.Limits.wait(ctx, r.Channel, r.Address); err != nil {
 			continue
 		}
-		_, err := sender.Send(ctx, bot.Outbound{To: r.Address, Text: bot.UnknownReplyText(bot.Channel(r.Channel))})
+		_, err := sender.Send(ctx, bot.Outbound{To: r.Address, Text: bot.UnknownReplyText(bot.Channel(r.Channel), r.SafetyNet)})
 		sent[i] = err == nil
 	}
 	err = d.db.InTx(ctx, func(tx *store.Tx) error {
