@@ -27,8 +27,12 @@ package triage
 //   - A match is ignored when "used to" comes within the three words before
 //     it, or "had" comes right before it ("I used to feel suicidal", "I had
 //     chest pain in May"): past risk is left to the model, which has been
-//     trained on resolved and recent past alike. Nothing else suppresses a
-//     rule.
+//     trained on resolved and recent past alike. So is a match denied or put
+//     behind the writer by the words right before it (deniedOrOverBefore:
+//     "I'm not suicidal", "free of self harm", "lost him to an overdose"), one
+//     followed within four words by "years ago" ("the overdose was two years
+//     ago"), and one that starts inside an everyday idiom (harmlessIdioms:
+//     "shot myself in the foot"). Nothing else suppresses a rule.
 //   - Every entry carries an Example, a message it must match; a test checks
 //     each one, and checks that the everyday idioms in idioms_test.go and
 //     every non-risk line of the dataset match no rule. Add an example
@@ -227,7 +231,7 @@ var Lexicon = []Entry{
 	{Suicide, "better dead", "everyone hates me and I'd be better dead"},
 	{Suicide, "[a] burden to|on everyone|everybody|you|them|my", "I'm a burden to everyone"},
 	{Suicide, "feel like a burden", "I feel like a burden"},
-	{Suicide, "no one would [even] notice|miss|care if i", "nobody would even notice if I was gone"},
+	{Suicide, "no one would [even] notice|miss|care if i was|were|went|died|disappeared|vanished|just|never|was_not|were_not|killed|ended|stopped", "nobody would even notice if I was gone"},
 	{Suicide, "no one would miss me", "no one would miss me"},
 	{Suicide, "no one would care if i died|was|were", "no one would care if I died"},
 	{Suicide, "[go] to sleep and not|never wake up", "I want to go to sleep and not wake up"},
@@ -622,4 +626,41 @@ var Lexicon = []Entry{
 	{Crisis, "i am in a bad way", "can someone come, I'm in a bad way"},
 	{Crisis, "need help now|urgently", "I need help now"},
 	{Crisis, "i am scared i will do", "I'm scared I'll do something to myself"},
+}
+
+// Words that turn a match into something else. Each was found in
+// training replies that are not risk; a suppressed match is left to the
+// model, which has been trained on denials, recovery and bereavement alike.
+
+// deniedOrOverBefore are word runs which, right before a match, deny it or
+// put it behind the writer: "I'm not suicidal", "I'm not gonna hurt
+// myself", "it's not about hurting myself", "I don't self harm anymore",
+// "two years free of self harm", "clean from self harm", and bereavement,
+// "we lost him to an overdose", "she died of an overdose". "never" is not
+// here: "I've never felt so suicidal" is risk.
+var deniedOrOverBefore = []string{
+	"not",
+	"not going",
+	"not going to",
+	"not about",
+	"no longer",
+	"free of|from",
+	"clean of|from",
+	"to an",
+	"of an",
+}
+
+// harmlessIdioms are everyday phrases that hold a lexicon phrase; a match
+// that starts inside one of them is not a match ("I've overdosed on mince
+// pies", "shot myself in the foot", "cutting myself off from people",
+// "it's hitting me hard", "they dared me to jump off the pier"). Patterns
+// use the lexicon's syntax.
+var harmlessIdioms = []string{
+	"overdose|overdosed|overdosing on chocolate|sweets|cake|mince|biscuits|sugar|crisps|cheese|coffee|caffeine|telly|netflix|christmas|carbs|pizza|chips|sun|sunshine",
+	"shot|shoot @self in the foot",
+	"cut|cuts|cutting @self off",
+	"is|it|its hitting me hard",
+	"dared me|him|her|them|us to jump",
+	"send someone|somebody to translate|interpret",
+	"send someone|somebody to help me fill|with",
 }

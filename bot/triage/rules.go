@@ -20,19 +20,36 @@ type rule struct {
 	words []string
 }
 
-// ruleSet indexes every expansion of the lexicon by its first word.
+// ruleSet indexes every expansion of the lexicon by its first word, with
+// the word runs that suppress a match (deniedOrOverBefore, harmlessIdioms).
 type ruleSet struct {
 	entries []Entry
 	byFirst map[string][]rule
+	before  [][]string // runs that, right before a match, suppress it
+	idioms  [][]string // runs that suppress a match starting inside them
 }
 
 // maxExpansions bounds how many word runs one pattern may expand to, so a
 // careless pattern fails loudly instead of slowing every message down.
 const maxExpansions = 4096
 
-// newRuleSet expands the patterns of entries.
+// newRuleSet expands the patterns of entries and of the guards.
 func newRuleSet(entries []Entry) (*ruleSet, error) {
 	rs := &ruleSet{entries: entries, byFirst: map[string][]rule{}}
+	for _, p := range deniedOrOverBefore {
+		runs, err := expandPattern(p)
+		if err != nil {
+			return nil, fmt.Errorf("guard %q: %w", p, err)
+		}
+		rs.before = append(rs.before, runs...)
+	}
+	for _, p := range harmlessIdioms {
+		runs, err := expandPattern(p)
+		if err != nil {
+			return nil, fmt.Errorf("idiom %q: %w", p, err)
+		}
+		rs.idioms = append(rs.idioms, runs...)
+	}
 	for i, e := range entries {
 		runs, err := expandPattern(e.Pattern)
 		if err != nil {
@@ -104,8 +121,9 @@ func expandPattern(pattern string) ([][]string, error) {
 
 // match returns the first lexicon phrase found in the normalised words of a
 // message, reading left to right, and whether there was one. Matches in
-// the past ("used to" within three words before, "had" right before) are
-// skipped.
+// the past ("used to" within three words before, "had" right before),
+// denied or over (deniedOrOverBefore, "years ago" after) or inside an
+// everyday idiom are skipped.
 func (rs *ruleSet) match(words []string) (RuleMatch, bool) {
 	sk := make([]string, len(words))
 	for i, w := range words {
@@ -118,7 +136,7 @@ func (rs *ruleSet) match(words []string) (RuleMatch, bool) {
 		}
 		for _, r := range candidates {
 			n, ok := matchAt(sk, i, r.words)
-			if !ok || inPast(sk, i) {
+			if !ok || inPast(sk, i) || rs.deniedOrOver(sk, i, n) || rs.inIdiom(sk, i) {
 				continue
 			}
 			e := rs.entries[r.entry]
@@ -162,9 +180,39 @@ func inPast(sk []string, i int) bool {
 	if i > 0 && sk[i-1] == "had" && (i < 2 || !presentPerfect[sk[i-2]]) {
 		return true
 	}
-	for j := max(0, i-4); j+1 < i; j++ {
+	for j := max(0, i-4); j < i && j+1 < len(sk); j++ { // "to" may start the match
+
 		if sk[j] == "used" && sk[j+1] == "to" {
 			return true
+		}
+	}
+	return false
+}
+
+// deniedOrOver reports whether the match of n words at i is denied or put
+// behind the writer: a deniedOrOverBefore run ends right before it, or
+// "years ago" comes within the four words after it.
+func (rs *ruleSet) deniedOrOver(sk []string, i, n int) bool {
+	for _, run := range rs.before {
+		if j := i - len(run); j >= 0 && slices.Equal(sk[j:i], run) {
+			return true
+		}
+	}
+	for k := i + n; k+1 < len(sk) && k < i+n+4; k++ {
+		if (sk[k] == "years" || sk[k] == "year" || sk[k] == "yrs") && sk[k+1] == "ago" {
+			return true
+		}
+	}
+	return false
+}
+
+// inIdiom reports whether a harmless idiom covers position i.
+func (rs *ruleSet) inIdiom(sk []string, i int) bool {
+	for _, run := range rs.idioms {
+		for j := max(0, i-len(run)+1); j <= i; j++ {
+			if n, ok := matchAt(sk, j, run); ok && j+n > i {
+				return true
+			}
 		}
 	}
 	return false

@@ -101,12 +101,22 @@ func TestEverydayIdiomsMatchNoRule(t *testing.T) {
 
 // knownRuleFalseAlarms are dataset lines not labelled risk that a rule still
 // matches, kept on purpose: "she's going to kill me" is a threat to kill in
-// an abusive home far more often than it is a joke about a carpet, and
-// feeling a burden is a warning sign the link worker should see early even
-// when the person adds "but I'm ok".
+// an abusive home far more often than it is a joke about a carpet; feeling
+// a burden and "can't go on like this" are warning signs the link worker
+// should see early even when the person adds "but I'm ok" or a reason;
+// "kicked out" may be tonight; and past risk told without a marker of time
+// ("when I wanted to end it all", "the days of wanting to die") reads too
+// much like the present to be let off by a rule.
 var knownRuleFalseAlarms = map[string]bool{
-	"she's going to kill me when she sees the carpet":          true,
-	"I feel like a burden on my daughter sometimes but I'm ok": true,
+	"she's going to kill me when she sees the carpet":                                                    true,
+	"I feel like a burden on my daughter sometimes but I'm ok":                                           true,
+	"I worry I'm becoming a burden to my children but they say I'm not":                                  true,
+	"feel like a burden on my housemates cos i owe them rent":                                            true,
+	"cant go on like this with no sleep, need to sort my head out":                                       true,
+	"can't go on like this with the sleep, baby's up every hour and I'm running on empty":                true,
+	"my housemate threatened to tell the landlord about my cat, now im worried about getting kicked out": true,
+	"thank you for not giving up on me when I wanted to end it all, I'm still here and glad of it":       true,
+	"the days of wanting to die are behind me, im in a good place":                                       true,
 }
 
 func TestNoRuleMatchesADatasetLineThatIsNotRisk(t *testing.T) {
@@ -166,6 +176,53 @@ func TestPastRiskIsLeftToTheModel(t *testing.T) {
 		if m, ok := rs.match(normaliseTokens(s)); ok {
 			t.Errorf("%q matched %q", s, m.Phrase)
 		}
+	}
+	if _, ok := rs.match(normaliseTokens("I used to be fine but now I want to die")); !ok {
+		t.Error(`"used to" far before the phrase suppressed a present-tense match`)
+	}
+}
+
+func TestDenialsRecoveryAndIdiomsAreLeftToTheModel(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	for _, s := range []string{
+		"I'm not suicidal, just tired",
+		"im not gonna hurt myself, just fed up",
+		"it's not about hurting myself",
+		"I don't self harm anymore",
+		"two years free of self harm today",
+		"the overdose was two years ago, I'm doing well",
+		"we lost our son to an overdose",
+		"I've overdosed on chocolate again",
+		"shot myself in the foot there",
+		"I keep cutting myself off from people",
+		"his anniversary is hitting me hard",
+		"my mates dared me to jump off the pier",
+		"can you send someone to translate",
+	} {
+		if m, ok := rs.match(normaliseTokens(s)); ok {
+			t.Errorf("%q matched %q", s, m.Phrase)
+		}
+	}
+	for _, s := range []string{
+		"I've never felt so suicidal",
+		"I'm not ok, I want to die",
+		"not sure I can stop hurting myself",
+		"he's overdosed on his tablets",
+		"I overdosed last night",
+		"she said she'll jump off the bridge",
+		"please send someone",
+		"nobody would notice if I just disappeared",
+	} {
+		if _, ok := rs.match(normaliseTokens(s)); !ok {
+			t.Errorf("%q matched no rule", s)
+		}
+	}
+}
+
+func TestUsedToRightBeforeAPhraseStartingWithTo(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	if m, ok := rs.match(normaliseTokens("I used to cut myself, now I ring a friend")); ok {
+		t.Errorf("matched %q", m.Phrase)
 	}
 	if _, ok := rs.match(normaliseTokens("I used to be fine but now I want to die")); !ok {
 		t.Error(`"used to" far before the phrase suppressed a present-tense match`)
