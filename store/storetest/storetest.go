@@ -4,7 +4,8 @@
 // Each runs a test on SQLite and, when LINKBOT_TEST_DATABASE_URL is set, on
 // PostgreSQL too. Every database is new for the test and removed afterwards:
 // an SQLite file in t.TempDir, or a PostgreSQL schema of its own that is
-// dropped at clean-up. If the variable is set and PostgreSQL cannot be
+// dropped at clean-up, inside a database of the test process's own (see
+// processDatabase). If the variable is set and PostgreSQL cannot be
 // reached, the test fails; it is never skipped.
 package storetest
 
@@ -12,12 +13,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -74,6 +80,11 @@ func PostgresURL(t testing.TB) string {
 		q.Set("connect_timeout", "5")
 	}
 	adminURL.RawQuery = q.Encode()
+	db, err := processDatabase(adminURL)
+	if err != nil {
+		t.Fatalf("storetest: %s: %v", store.Redact(base), err)
+	}
+	adminURL.Path, u.Path = "/"+db, "/"+db
 	admin, err := sqlx.Open("postgres", adminURL.String())
 	if err != nil {
 		t.Fatalf("storetest: %s: %v", store.Redact(base), err)
@@ -93,6 +104,60 @@ func PostgresURL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+var (
+	processDBOnce sync.Once
+	processDB     string
+	processDBErr  error
+)
+
+// processDatabase returns the database this test process keeps its schemas
+// in: one of its own, linkbot_test_<unix seconds>_<hex>, created on first
+// use on the server server names. Dropping a schema leaves dead rows in the
+// catalogs of the database it was in, and thousands of test schemas bloat
+// them until every query slows; a database of its own per process takes its
+// catalogs with it when it is dropped. A process cannot drop its own at
+// exit (tests have no hook for that), so each new process drops those left
+// by processes more than an hour ago that no one is connected to. When the
+// user may not create databases, schemas go in server's own database.
+func processDatabase(server url.URL) (string, error) {
+	processDBOnce.Do(func() {
+		processDB, processDBErr = createProcessDatabase(server)
+	})
+	return processDB, processDBErr
+}
+
+func createProcessDatabase(server url.URL) (string, error) {
+	own := strings.TrimPrefix(server.Path, "/")
+	admin, err := sqlx.Open("postgres", server.String())
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	var names []string
+	if err := admin.SelectContext(ctx, &names, `SELECT datname FROM pg_database WHERE datname LIKE 'linkbot\_test\_%'`); err != nil {
+		return "", err
+	}
+	for _, name := range names {
+		var created int64
+		if _, err := fmt.Sscanf(name, "linkbot_test_%d_", &created); err == nil && time.Since(time.Unix(created, 0)) > time.Hour {
+			admin.ExecContext(ctx, `DROP DATABASE IF EXISTS "`+name+`"`) // fails while in use, and then it stays
+		}
+	}
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("linkbot_test_%d_%s", time.Now().Unix(), hex.EncodeToString(b))
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
+		if pqErr, ok := err.(*pq.Error); ok && pqErr.Code == "42501" { // insufficient_privilege
+			return own, nil
+		}
+		return "", fmt.Errorf("create a test database: %w", err)
+	}
+	return name, nil
 }
 
 // Open opens url for the test without migrating it and closes it at clean-up.
