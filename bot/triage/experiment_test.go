@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -25,6 +26,13 @@ func TestCrossValidationExperiment(t *testing.T) {
 		t.Fatal(err)
 	}
 	train := mustRead(t, "data/train.tsv")
+	if n, err := strconv.Atoi(os.Getenv("TRIAGE_EXPERIMENT_LINES")); err == nil && n < len(train) {
+		train = train[:n] // only the first n lines, to compare with an earlier dataset
+	}
+	// TRIAGE_EXPERIMENT_SCORE_FIRST=n also scores the first n lines alone
+	// (out of fold, at the same thresholds): the earliest lines, by the
+	// writer of the dev set, are the closest to it in the training set.
+	first, _ := strconv.Atoi(os.Getenv("TRIAGE_EXPERIMENT_SCORE_FIRST"))
 	rules, err := newRuleSet(Lexicon)
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +75,11 @@ func TestCrossValidationExperiment(t *testing.T) {
 			m := score(train, pred)
 			p := curvePoint(train, oof, ruled, th)
 			line += fmt.Sprintf("\n   recall≥%.3f: t=%.3f  F1 %.3f  risk P %.3f R %.3f  model-alone R %.3f P %.3f", target, th, m.MacroF1, p.Precision, p.Recall, p.ModelRecall, p.ModelPrecision)
+			if first > 0 && first < len(train) {
+				fm := score(train[:first], pred[:first])
+				fp := curvePoint(train[:first], oof[:first], ruled[:first], th)
+				line += fmt.Sprintf("  | first %d: F1 %.3f risk P %.3f R %.3f", first, fm.MacroF1, fp.Precision, fp.Recall)
+			}
 		}
 		mp := make([]Label, len(train))
 		for i := range train {

@@ -104,7 +104,8 @@ func TestEverydayIdiomsMatchNoRule(t *testing.T) {
 // an abusive home far more often than it is a joke about a carpet; feeling
 // a burden and "can't go on like this" are warning signs the link worker
 // should see early even when the person adds "but I'm ok" or a reason;
-// "kicked out" may be tonight; and past risk told without a marker of time
+// "kicked out" may be tonight; "I don't trust myself with …" is too close
+// to "with my tablets"; and past risk told without a marker of time
 // ("when I wanted to end it all", "the days of wanting to die") reads too
 // much like the present to be let off by a rule.
 var knownRuleFalseAlarms = map[string]bool{
@@ -117,11 +118,13 @@ var knownRuleFalseAlarms = map[string]bool{
 	"my housemate threatened to tell the landlord about my cat, now im worried about getting kicked out": true,
 	"thank you for not giving up on me when I wanted to end it all, I'm still here and glad of it":       true,
 	"the days of wanting to die are behind me, im in a good place":                                       true,
+	"can't carry on like this with the noise upstairs, it's every single night":                          true,
+	"I don't trust myself with a glue gun, is the craft thing hard?":                                     true,
 }
 
 func TestNoRuleMatchesADatasetLineThatIsNotRisk(t *testing.T) {
 	rs := mustRules(t, Lexicon)
-	for _, path := range []string{"data/train.tsv", "data/dev.tsv"} {
+	for _, path := range []string{"data/train.tsv", "data/dev.tsv", "data/other-writers.tsv"} {
 		ex, err := ReadExamplesFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -198,6 +201,12 @@ func TestDenialsRecoveryAndIdiomsAreLeftToTheModel(t *testing.T) {
 		"his anniversary is hitting me hard",
 		"my mates dared me to jump off the pier",
 		"can you send someone to translate",
+		"do I jump off at the church?",
+		"the chest pain turned out to be heartburn",
+		"the fence collapsed in the storm",
+		"three years since I last hurt myself",
+		"nowhere to go on christmas day",
+		"had the curtains shut all afternoon for the snooker",
 	} {
 		if m, ok := rs.match(normaliseTokens(s)); ok {
 			t.Errorf("%q matched %q", s, m.Phrase)
@@ -212,6 +221,11 @@ func TestDenialsRecoveryAndIdiomsAreLeftToTheModel(t *testing.T) {
 		"she said she'll jump off the bridge",
 		"please send someone",
 		"nobody would notice if I just disappeared",
+		"my neighbour's curtains have been shut for days",
+		"he's thrown me out and I've got nowhere to go",
+		"he took my phone and my bank card",
+		"my husband's collapsed",
+		"I've got chest pain and my arm's gone numb",
 	} {
 		if _, ok := rs.match(normaliseTokens(s)); !ok {
 			t.Errorf("%q matched no rule", s)
