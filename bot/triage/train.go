@@ -46,7 +46,7 @@ func DefaultTrainConfig() TrainConfig {
 		Batch:      8,
 		StepSize:   0.01,
 		Decay2Zero: true,
-		RiskWeight: 1,
+		RiskWeight: 2,
 		Dropout:    0.5,
 		Seed:       20261123,
 	}
