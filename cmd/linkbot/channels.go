@@ -49,7 +49,7 @@ func (c *channels) stop() {
 // Telegram without a public URL, long polling; both stop with ctx. With
 // demo set, every message goes through the simulated channel instead and
 // the demo phones are served at /demo/phones.
-func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg prometheus.Registerer, publicURL string, getenv func(string) string, demo bool) (*channels, error) {
+func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg prometheus.Registerer, planner *nudges.Planner, publicURL string, getenv func(string) string, demo bool) (*channels, error) {
 	env := func(k string) string {
 		if k == sms.EnvPublicURL && publicURL != "" {
 			return publicURL
@@ -59,7 +59,7 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg p
 	ctx, cancel := context.WithCancel(ctx)
 	c := &channels{cancel: cancel}
 	engine, err := bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger,
-		OptedIn: nudges.NewPlanner().PlanNextCheckin})
+		OptedIn: planner.PlanNextCheckin})
 	if err != nil {
 		cancel()
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store/storetest"
 )
 
@@ -21,7 +22,7 @@ func env(vars map[string]string) func(string) string {
 func TestServeWithoutTwilioSettingsSaysSMSIsOffAndCarriesOn(t *testing.T) {
 	db := storetest.SQLite(t)
 	var logs bytes.Buffer
-	ch, err := startChannels(context.Background(), slog.New(slog.NewTextHandler(&logs, nil)), db, newRegistry(), "", env(nil), false)
+	ch, err := startChannels(context.Background(), slog.New(slog.NewTextHandler(&logs, nil)), db, newRegistry(), nudges.NewPlanner(), "", env(nil), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestServeWithoutTwilioSettingsSaysSMSIsOffAndCarriesOn(t *testing.T) {
 
 func TestServeWithBrokenTwilioSettingsNamesEachProblem(t *testing.T) {
 	db := storetest.SQLite(t)
-	_, err := startChannels(context.Background(), slog.New(slog.DiscardHandler), db, newRegistry(), "https://linkbot.example",
+	_, err := startChannels(context.Background(), slog.New(slog.DiscardHandler), db, newRegistry(), nudges.NewPlanner(), "https://linkbot.example",
 		env(map[string]string{"TWILIO_ACCOUNT_SID": "AC123", "TWILIO_FROM": "07700 900123"}), false)
 	if err == nil {
 		t.Fatal("no error")
@@ -52,7 +53,7 @@ func TestServeWithTwilioSettingsTakesSignedWebhooks(t *testing.T) {
 	mux := http.NewServeMux()
 	web := httptest.NewServer(mux)
 	defer web.Close()
-	ch, err := startChannels(context.Background(), slog.New(slog.DiscardHandler), db, newRegistry(), web.URL, env(map[string]string{
+	ch, err := startChannels(context.Background(), slog.New(slog.DiscardHandler), db, newRegistry(), nudges.NewPlanner(), web.URL, env(map[string]string{
 		"TWILIO_ACCOUNT_SID": smstest.AccountSID, "TWILIO_AUTH_TOKEN": smstest.AuthToken,
 		"TWILIO_FROM": "+447700900999", "TWILIO_API_URL": fake.URL,
 	}), false)

@@ -10,8 +10,8 @@ import (
 
 // runNudges runs the nudge claim loop until ctx ends. On PostgreSQL the
 // loop also wakes on notifications.
-func runNudges(ctx context.Context, db *store.DB, logger *slog.Logger, databaseURL string) {
-	loop := &nudges.Loop{DB: db, Logger: logger}
+func runNudges(ctx context.Context, db *store.DB, logger *slog.Logger, planner *nudges.Planner, databaseURL string) {
+	loop := &nudges.Loop{DB: db, Logger: logger, Planner: planner}
 	if db.Postgres() {
 		loop.ListenURL = databaseURL
 	}

@@ -27,7 +27,7 @@ const shutdownGrace = 20 * time.Second
 
 // newHandler returns every HTTP route of the server, wrapped with metrics.
 // Each of routes mounts more routes (webhooks, pages) on the mux.
-func newHandler(db *store.DB, reg *prometheus.Registry, routes ...func(*http.ServeMux)) http.Handler {
+func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner, routes ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range routes {
 		r(mux)
@@ -45,7 +45,6 @@ func newHandler(db *store.DB, reg *prometheus.Registry, routes ...func(*http.Ser
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	planner := nudges.NewPlanner()
 	mux.Handle("/", inbox.New(inbox.Config{DB: db, // the web inbox, admin pages and JSON API
 		ContactChanged: planner.PlanContact, PersonAdded: planner.PlanCheckIns}))
 	return instrument(mux, reg)
@@ -160,7 +159,8 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	defer cancel()
 
 	reg := newRegistry()
-	ch, err := startChannels(ctx, logger, db, reg, publicURL, os.Getenv, demo)
+	planner := nudges.NewPlanner() // one cache of dialogue versions for the inbox, the engine and the loop
+	ch, err := startChannels(ctx, logger, db, reg, planner, publicURL, os.Getenv, demo)
 	if err != nil {
 		return err
 	}
@@ -168,6 +168,6 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	background.Go(func() {
 		(&escalate.Loop{DB: db, InboxURL: publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
 	})
-	background.Go(func() { runNudges(ctx, db, logger, cfg.databaseURL) })
-	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, ch.register), listening)
+	background.Go(func() { runNudges(ctx, db, logger, planner, cfg.databaseURL) })
+	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, planner, ch.register), listening)
 }
