@@ -36,19 +36,12 @@ const maxExpansions = 4096
 // newRuleSet expands the patterns of entries and of the guards.
 func newRuleSet(entries []Entry) (*ruleSet, error) {
 	rs := &ruleSet{entries: entries, byFirst: map[string][]rule{}}
-	for _, p := range deniedOrOverBefore {
-		runs, err := expandPattern(p)
-		if err != nil {
-			return nil, fmt.Errorf("guard %q: %w", p, err)
-		}
-		rs.before = append(rs.before, runs...)
+	var err error
+	if rs.before, err = expandAll(deniedOrOverBefore); err != nil {
+		return nil, err
 	}
-	for _, p := range harmlessIdioms {
-		runs, err := expandPattern(p)
-		if err != nil {
-			return nil, fmt.Errorf("idiom %q: %w", p, err)
-		}
-		rs.idioms = append(rs.idioms, runs...)
+	if rs.idioms, err = expandAll(harmlessIdioms); err != nil {
+		return nil, err
 	}
 	for i, e := range entries {
 		runs, err := expandPattern(e.Pattern)
@@ -60,6 +53,19 @@ func newRuleSet(entries []Entry) (*ruleSet, error) {
 		}
 	}
 	return rs, nil
+}
+
+// expandAll expands every pattern of a guard list.
+func expandAll(patterns []string) ([][]string, error) {
+	var all [][]string
+	for _, p := range patterns {
+		runs, err := expandPattern(p)
+		if err != nil {
+			return nil, fmt.Errorf("guard %q: %w", p, err)
+		}
+		all = append(all, runs...)
+	}
+	return all, nil
 }
 
 // expandPattern turns "a|b [c] d" into every word run it stands for, each
@@ -181,7 +187,6 @@ func inPast(sk []string, i int) bool {
 		return true
 	}
 	for j := max(0, i-4); j < i && j+1 < len(sk); j++ { // "to" may start the match
-
 		if sk[j] == "used" && sk[j+1] == "to" {
 			return true
 		}
