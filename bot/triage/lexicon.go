@@ -87,7 +87,7 @@ var wordClasses = map[string]string{
 	// usually an accident and is left out)
 	"harming": "hurts hurting harms harming harmed cuts cutting burns burning starves starving punches punching hits hitting",
 	// people who hurt someone at home
-	"abuser": "he she they partner husband wife boyfriend girlfriend fella dad father mum mother son daughter stepdad stepmum ex carer brother uncle",
+	"abuser": "he she they partner husband wife boyfriend girlfriend fella dad father mum mother son daughter stepdad stepmum ex carer brother uncle law laws",
 	// what they do to them
 	"violent": "hit hits hitting beat beats beating punched punches punching kicked kicks kicking strangled strangles strangling choked chokes choking slapped slaps slapping raped rapes abused abuses abusing hurts hurting",
 	// the people someone may fear for
@@ -120,7 +120,7 @@ var Lexicon = []Entry{
 	{SelfHarm, "cut|cuts|cutting|slit|slits|slitting|burn|burns|burning @poss wrists|arms|legs|thighs", "she's been cutting her arms"},
 	{Method, "hang|hangs|hanging|shoot|shoots|shooting|drown|drowning @self", "they said they'd drown themselves"},
 	{Method, "take|taking|taken|took|swallow|swallowed all @poss pills|tablets|meds|medication", "she's going to take all her pills"},
-	{Method, "stockpiling|stockpiled|hoarding|saving|saved @poss pills|tablets|meds|medication", "my dad has been hoarding his tablets"},
+	{Method, "stockpiling|stockpiled|hoarding|saving|saved [up] @poss pills|tablets|meds|medication", "my dad has been hoarding his tablets"},
 	{Abuse, "@abuser @violent me|her|them|us", "their dad hits them"},
 	{Abuse, "@violent the_kids|the_children|the_baby|my_kids|my_children", "he's hurting the kids"},
 	{Abuse, "hitting|beating|hurting|abusing|strangling his|her|their @kin", "he's hitting his wife"},
@@ -620,6 +620,28 @@ var Lexicon = []Entry{
 	{BasicNeeds, "thrown out and", "I've been thrown out and it's night"},
 	{OthersAtRisk, "on the floor all night", "my neighbour's been on the floor all night"},
 	{OthersAtRisk, "has not been out for a week", "the old lady next door hasn't been out for a week"},
+
+	// Categories of the training-set risk that rules and model missed out
+	// of fold, generalised by person and wording.
+	{Suicide, "by my|his|her|their own hand", "I've decided to go quietly, by my own hand"},
+	{Suicide, "said|saying|say goodbye|bye|tara|ta_ra to everyone|everybody|you_all", "said ta-ra to everyone, that's me"},
+	{Suicide, "planning|plan|going|decided not to be here|around", "I'm planning not to be here"},
+	{Suicide, "looking forward to dying|being_dead|not_being_here", "I'm looking forward to dying"},
+	{Suicide, "not scared|afraid|frightened of dying anymore|any_more", "I'm not scared of dying anymore"},
+	{Suicide, "sui|suicide thoughts|feelings|ideation", "sui thoughts again"},
+	{Method, "drank|drunk|swallowed|drinking|took bleach|antifreeze|weedkiller|weed_killer", "drank bleach i think i need help"},
+	{Method, "enough paracetamol|pills|tablets|meds|painkillers|co_codamol|codamol to", "I've got enough paracetamol to not need any of it"},
+	{Method, "blade|razor is right next to|beside|in_front_of me", "the blade is right next to me"},
+	{Method, "toilets|bathroom|room with a razor|blade", "sat in the toilets with a razor"},
+	{Method, "too much ket|coke|mdma|md|heroin|paracetamol|insulin|methadone", "took too much ket and my heart is going mental"},
+	{SelfHarm, "went too far with the blade|razor", "went too far with the blade"},
+	{Medical, "inhaler is not working|doing_anything|helping", "my inhaler isn't doing anything"},
+	{Medical, "can barely breathe|speak", "my chest's gone tight and I can barely speak"},
+	{Medical, "she|he|they not wake up", "my mother fall down, she not wake up"},
+	{Medical, "been|was|got spiked", "my friend's been spiked"},
+	{Medical, "still on the floor", "I fell at 6 and I'm still on the floor"},
+	{Abuse, "never walk again", "he said he'll make sure I never walk again"},
+	{OthersAtRisk, "being groomed", "I think my son is being groomed"},
 
 	// Asking for help now.
 	{Crisis, "^ [please] help me [please] $", "help me please"},
