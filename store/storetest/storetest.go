@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -138,7 +139,7 @@ func createProcessDatabase(server url.URL) (string, error) {
 	ctx := context.Background()
 	var names []string
 	if err := admin.SelectContext(ctx, &names, `SELECT datname FROM pg_database WHERE datname LIKE 'linkbot\_test\_%'`); err != nil {
-		return "", err
+		return "", fmt.Errorf("list test databases: %w", err)
 	}
 	for _, name := range names {
 		var created int64
@@ -152,7 +153,7 @@ func createProcessDatabase(server url.URL) (string, error) {
 	}
 	name := fmt.Sprintf("linkbot_test_%d_%s", time.Now().Unix(), hex.EncodeToString(b))
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
-		if pqErr, ok := err.(*pq.Error); ok && pqErr.Code == "42501" { // insufficient_privilege
+		if pqErr := (*pq.Error)(nil); errors.As(err, &pqErr) && pqErr.Code == "42501" { // insufficient_privilege
 			return own, nil
 		}
 		return "", fmt.Errorf("create a test database: %w", err)
