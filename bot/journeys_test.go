@@ -3,7 +3,6 @@ package bot_test
 import (
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/linkbot/linkbot/bot/escalate"
 	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/bot/inbox/inboxtest"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/store"
@@ -200,8 +200,7 @@ func (r *rig) inboxSession() *http.Client {
 		r.t.Fatal(err)
 	}
 	r.web.Config.Handler.(*http.ServeMux).Handle("/", inbox.New(inbox.Config{DB: r.db, InsecureCookies: true, Now: r.clock.Now, Logger: quiet}))
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
+	c := &http.Client{Jar: inboxtest.NewJar(r.clock.Now)}
 	resp, err := c.PostForm(r.web.URL+"/login", url.Values{"email": {*r.worker.Email}, "password": {password}})
 	if err != nil {
 		r.t.Fatal(err)
