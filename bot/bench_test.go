@@ -45,7 +45,7 @@ func newWebhookBench(b *testing.B, people int) *webhookBench {
 	srv := httptest.NewServer(mux)
 	b.Cleanup(srv.Close)
 	cfg := sms.Config{AccountSID: smstest.AccountSID, AuthToken: smstest.AuthToken, From: w.to, PublicURL: srv.URL}
-	engine, err := bot.NewEngine(db, bot.Options{Logger: quiet})
+	engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, Runs: newPlanner("")})
 	if err != nil {
 		b.Fatal(err)
 	}

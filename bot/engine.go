@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/linkbot/linkbot/bot/triage"
-	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -27,9 +26,20 @@ type Engine struct {
 	db        *store.DB
 	triage    Triage
 	publicURL string
-	dialogues *dialogues.Cache
+	runs      Runs
 	log       *slog.Logger
 	optedIn   func(ctx context.Context, tx *store.Tx, p store.Person) error
+}
+
+// Runs carries a person's dialogue run on when they reply. Package nudges
+// implements it (the one run-advancer, shared with the nudge loop); cmd
+// hands it to the engine, so bot never imports nudges.
+type Runs interface {
+	// Reply feeds the reply (the stored inbound message messageID) to the
+	// person's open run and carries out the step inside tx.
+	Reply(ctx context.Context, tx *store.Tx, p store.Person, run store.Run, text string, messageID int64) error
+	// Understands reports whether text answers the question run waits at.
+	Understands(ctx context.Context, tx *store.Tx, run store.Run, text string) bool
 }
 
 // Options configure an Engine.
@@ -37,6 +47,8 @@ type Options struct {
 	// Triage classifies inbound text; nil means bot/triage's classifier
 	// with its embedded model.
 	Triage Triage
+	// Runs carries dialogue runs on; required.
+	Runs Runs
 	// PublicURL is LINKBOT_PUBLIC_URL: notifications link to
 	// PublicURL/people/{id}.
 	PublicURL string
@@ -61,11 +73,14 @@ func (e *Engine) resume(ctx context.Context, tx *store.Tx, p store.Person) error
 	return e.optedIn(ctx, tx, p)
 }
 
-// NewEngine returns the pipeline over db. It fails only when the embedded
-// triage model cannot be loaded.
+// NewEngine returns the pipeline over db. It fails when opts has no Runs
+// or the embedded triage model cannot be loaded.
 func NewEngine(db *store.DB, opts Options) (*Engine, error) {
+	if opts.Runs == nil {
+		return nil, fmt.Errorf("new engine: no Runs to carry dialogue runs on")
+	}
 	e := &Engine{db: db, triage: opts.Triage, publicURL: strings.TrimRight(opts.PublicURL, "/"),
-		dialogues: dialogues.NewCache(), log: opts.Logger, optedIn: opts.OptedIn}
+		runs: opts.Runs, log: opts.Logger, optedIn: opts.OptedIn}
 	if e.triage == nil {
 		c, err := triage.Default()
 		if err != nil {
@@ -109,7 +124,7 @@ func (c *conv) load(ctx context.Context) error {
 		c.worker = &w
 	}
 	if c.channel == "" {
-		c.channel, c.address = personAddress(c.person)
+		c.channel, c.address, _ = c.person.Address()
 	}
 	return nil
 }
@@ -207,18 +222,6 @@ func notificationText(reason store.Reason, urgency store.Urgency, personID int64
 	return "Linkbot: " + what + ". " + publicURL + "/people/" + strconv.FormatInt(personID, 10)
 }
 
-// personAddress is where messages to p go by default: their Telegram chat
-// when they prefer Telegram, else their phone.
-func personAddress(p store.Person) (store.Channel, string) {
-	if p.PreferredChannel == store.ChannelTelegram && p.TelegramChatID != nil {
-		return store.ChannelTelegram, strconv.FormatInt(*p.TelegramChatID, 10)
-	}
-	if p.Phone != nil {
-		return store.ChannelSMS, *p.Phone
-	}
-	return "", ""
-}
-
 // workerAddress is where a link worker's notifications go.
 func workerAddress(w store.LinkWorker) (store.Channel, string) {
 	if w.TelegramChatID != nil {
@@ -263,4 +266,16 @@ func optOut(ctx context.Context, tx *store.Tx, p store.Person, how string, messa
 		return false, err
 	}
 	return true, Escalate(ctx, tx, p, store.ReasonOptedOut, store.Routine, "opted out: "+how, messageID, publicURL)
+}
+
+// Escalator is Escalate with its notices linking to publicURL: what the
+// run-advancer (nudges.Planner.Escalate) calls to raise the escalations
+// dialogue steps ask for, so they notify as the pipeline's own do.
+func Escalator(publicURL string) func(ctx context.Context, tx *store.Tx, p store.Person, reason store.Reason,
+	urgency store.Urgency, note string, messageID *int64) error {
+	publicURL = strings.TrimRight(publicURL, "/")
+	return func(ctx context.Context, tx *store.Tx, p store.Person, reason store.Reason, urgency store.Urgency,
+		note string, messageID *int64) error {
+		return Escalate(ctx, tx, p, reason, urgency, note, messageID, publicURL)
+	}
 }

@@ -2,12 +2,10 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -203,15 +201,7 @@ func (c *conv) feedRun(ctx context.Context, run store.Run, text string, urgent b
 	if c.person.OptedOutAt != nil {
 		return nil
 	}
-	if err := c.load(ctx); err != nil {
-		return err
-	}
-	d, err := LoadVersion(ctx, c.tx, c.e.dialogues, run.DialogueID)
-	if err != nil {
-		return err
-	}
-	return Advance(ctx, c.tx, d, run, dialogues.ReplyWith(text), RunTurn{Person: c.person, Channel: c.channel,
-		Address: c.address, MessageID: &messageID, Kind: store.MessageReply, PublicURL: c.e.publicURL})
+	return c.e.runs.Reply(ctx, c.tx, c.person, run, text, messageID)
 }
 
 // unknown notes a sender no one has; they get at most one polite reply a
@@ -335,13 +325,5 @@ func (e *Engine) link(ctx context.Context, tx *store.Tx, in Inbound) error {
 // with id waits at. Anything that cannot be checked counts as no.
 func (e *Engine) answersRun(ctx context.Context, tx *store.Tx, runID int64, text string) bool {
 	run, err := tx.GetRun(ctx, runID)
-	if err != nil {
-		return false
-	}
-	var s dialogues.State
-	if err := json.Unmarshal(run.State, &s); err != nil {
-		return false
-	}
-	d, err := LoadVersion(ctx, tx, e.dialogues, run.DialogueID)
-	return err == nil && d.Understands(s, text)
+	return err == nil && e.runs.Understands(ctx, tx, run, text)
 }

@@ -2,7 +2,7 @@ package bot_test
 
 import (
 	"context"
-	"io/fs"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +17,7 @@ import (
 	"github.com/linkbot/linkbot/bot/dispatch"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
-	"github.com/linkbot/linkbot/dialogues"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
@@ -75,7 +75,7 @@ func newRig(t *testing.T, db *store.DB, opts ...func(*store.Person)) *rig {
 	t.Cleanup(r.web.Close)
 	r.cfg = sms.Config{AccountSID: smstest.AccountSID, AuthToken: smstest.AuthToken, From: "+447700900999",
 		PublicURL: r.web.URL, APIURL: r.twilio.URL, Timeout: 300 * time.Millisecond, Now: r.clock.Now}
-	engine, err := bot.NewEngine(db, bot.Options{PublicURL: "https://linkbot.example", Logger: quiet})
+	engine, err := bot.NewEngine(db, bot.Options{PublicURL: "https://linkbot.example", Logger: quiet, Runs: newPlanner("https://linkbot.example")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,34 +183,29 @@ func (r *rig) escalations() []store.Escalation {
 	return list
 }
 
-// startRun starts a run of the built-in dialogue key for the person, as
-// the nudges package would, sending its first messages on channel.
-func (r *rig) startRun(key string, channel store.Channel, address string) store.Run {
+// startRun starts a run of the built-in dialogue key for the person the
+// way production does: a nudge due now, carried out by the real nudge loop
+// on the rig's clock. A contact reminder gets a contact three days ahead.
+func (r *rig) startRun(key string) store.Run {
 	r.t.Helper()
-	src, err := fs.ReadFile(dialogues.LibraryFiles(), key+".yaml")
-	if err != nil {
+	now := r.clock.Now()
+	n := store.Nudge{SchemeID: r.person.SchemeID, PersonID: r.person.ID, Kind: store.NudgeCheckin, DialogueKey: &key,
+		DueAt: now, Key: "rig:" + key}
+	if key == nudges.KeyContactReminder {
+		c := storetest.Contact(r.t, r.db, r.person, func(c *store.Contact) { c.StartsAt = now.Add(72 * time.Hour) })
+		n.Kind, n.ContactID = store.NudgeContactReminder, &c.ID
+		n.Key = fmt.Sprintf("rig:%d:%d", c.ID, c.StartsAt.Unix())
+	}
+	if err := r.db.CreateNudge(r.ctx, &n); err != nil {
 		r.t.Fatal(err)
 	}
-	row := storetest.Dialogue(r.t, r.db, r.person.SchemeID, func(d *store.Dialogue) { d.Key, d.Source = key, string(src) })
-	run := store.Run{SchemeID: r.person.SchemeID, PersonID: r.person.ID, DialogueID: row.ID, State: store.JSON("{}")}
-	cache := dialogues.NewCache()
-	err = r.db.InTx(r.ctx, func(tx *store.Tx) error {
-		if err := tx.StartRun(r.ctx, &run); err != nil {
-			return err
-		}
-		d, err := bot.LoadVersion(r.ctx, tx, cache, row.ID)
-		if err != nil {
-			return err
-		}
-		p, err := tx.GetPerson(r.ctx, r.person.ID)
-		if err != nil {
-			return err
-		}
-		return bot.Advance(r.ctx, tx, d, run, dialogues.Start(), bot.RunTurn{Person: p, Channel: channel,
-			Address: address, Kind: store.MessageNudge})
-	})
-	if err != nil {
+	loop := &nudges.Loop{DB: r.db, Planner: newPlanner("https://linkbot.example"), Clock: r.clock.Now, Owner: "rig", Logger: quiet}
+	if _, err := loop.RunOnce(r.ctx); err != nil {
 		r.t.Fatal(err)
+	}
+	run, err := r.db.GetOpenRun(r.ctx, r.person.ID)
+	if err != nil {
+		r.t.Fatalf("the nudge loop started no run of %s: %v", key, err)
 	}
 	return run
 }
@@ -242,4 +237,12 @@ func (r *rig) useEngine(engine *bot.Engine) {
 	mux.Handle("POST "+sms.InboundPath, sms.InboundHandler(r.cfg, engine))
 	mux.Handle("POST "+sms.StatusPath, sms.StatusHandler(r.cfg, engine))
 	r.web.Config.Handler = mux
+}
+
+// newPlanner is the run-advancer as serve wires it: escalations of dialogue
+// steps notify the link worker with links to publicURL.
+func newPlanner(publicURL string) *nudges.Planner {
+	p := nudges.NewPlanner()
+	p.Escalate = bot.Escalator(publicURL)
+	return p
 }

@@ -19,7 +19,7 @@ import (
 func TestSignedInboundSMSIsStoredAndAnswered(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r := newRig(t, db)
-		run := r.startRun("ons4", store.ChannelSMS, *r.person.Phone)
+		run := r.startRun("ons4")
 		r.dispatch()
 		if got := r.sentTo(*r.person.Phone); len(got) != 2 || !strings.Contains(got[1], "how satisfied") {
 			t.Fatalf("the check-in's first messages were not sent: %q", got)
@@ -421,7 +421,7 @@ func TestACrashedDispatchersClaimIsTakenUpAfterTheLease(t *testing.T) {
 func TestTwoRepliesAtTheSameMomentAreHandledOneAfterTheOther(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r := newRig(t, db)
-		r.startRun("ons4", store.ChannelSMS, *r.person.Phone)
+		r.startRun("ons4")
 		done := make(chan int, 2)
 		for _, reply := range []string{"7", "8"} {
 			go func() { done <- r.text(reply) }()
@@ -489,7 +489,7 @@ func TestARoutineNotificationWaitsForWorkingHoursAndAnUrgentOneDoesNot(t *testin
 func TestAClassifierThatPanicsLosesNoMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r := newRig(t, db)
-		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, Triage: bot.TriageFunc(func(string) bot.TriageResult {
+		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, Runs: newPlanner(""), Triage: bot.TriageFunc(func(string) bot.TriageResult {
 			panic("model file missing")
 		})})
 		if err != nil {
@@ -571,12 +571,12 @@ var alarmedModel = bot.TriageFunc(func(string) bot.TriageResult {
 func TestAValidAnswerToTheWaitingQuestionIsNotRaisedByTheModelAlone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r := newRig(t, db)
-		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, PublicURL: "https://linkbot.example", Triage: alarmedModel})
+		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, PublicURL: "https://linkbot.example", Runs: newPlanner("https://linkbot.example"), Triage: alarmedModel})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.useEngine(engine)
-		r.startRun("contact-reminder", store.ChannelSMS, *r.person.Phone)
+		r.startRun("contact-reminder")
 		r.text("C")
 		if esc := r.escalations(); len(esc) != 0 {
 			t.Fatalf("confirming a contact raised %+v", esc)
@@ -592,7 +592,7 @@ func TestAValidAnswerToTheWaitingQuestionIsNotRaisedByTheModelAlone(t *testing.T
 func TestARuleMatchIsUrgentEvenAsAnAnswer(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		r := newRig(t, db)
-		r.startRun("ons4", store.ChannelSMS, *r.person.Phone)
+		r.startRun("ons4")
 		r.text("0, I want to end it all") // parses as 0, and says far more
 		esc := r.escalations()
 		if !slices.ContainsFunc(esc, func(e store.Escalation) bool { return e.Reason == store.ReasonRisk && e.Urgency == store.Urgent }) {

@@ -111,7 +111,7 @@ func TestTelegramStartLinksTheChatAndAButtonAnswersTheRun(t *testing.T) {
 		}
 
 		r.person = p
-		r.startRun("ons4", store.ChannelTelegram, strconv.Itoa(chat))
+		r.startRun("ons4")
 		r.dispatch()
 		r.update(telegramtest.ButtonPress(chat, 3, "query-1", "8"))
 		answers, _ := db.ListAnswers(r.ctx, r.person.ID)
@@ -231,8 +231,7 @@ func TestTelegramQuestionsOfferTheirAnswersAsButtons(t *testing.T) {
 		const chat = 555020
 		r.update(telegramtest.Start(chat, 1, r.linkCode(r.person.ID, 0)))
 		r.person = r.reload()
-		storetest.Contact(t, db, r.person)
-		r.startRun("contact-reminder", store.ChannelTelegram, strconv.Itoa(chat))
+		r.startRun("contact-reminder")
 		r.dispatch()
 		sent := r.api.Sent()
 		last := sent[len(sent)-1]

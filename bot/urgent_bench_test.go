@@ -99,7 +99,7 @@ func benchUrgentNotification(b *testing.B, db *store.DB) {
 	defer srv.Close()
 	cfg := sms.Config{AccountSID: smstest.AccountSID, AuthToken: smstest.AuthToken, From: "+447700900999",
 		PublicURL: srv.URL, APIURL: twilio.URL}
-	engine, err := bot.NewEngine(db, bot.Options{PublicURL: srv.URL, Logger: quiet})
+	engine, err := bot.NewEngine(db, bot.Options{PublicURL: srv.URL, Logger: quiet, Runs: newPlanner(srv.URL)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -28,7 +28,8 @@ type batch struct {
 	schemes  map[int64]*schemeInfo
 	open     map[int64]store.OpenRun // by person
 	contacts map[int64]store.Contact
-	busy     map[int64]bool // people a run was started or advanced for in this batch
+	busy     map[int64]bool      // people a run was started or advanced for in this batch
+	paused   map[int64]time.Time // people whose nudges are paused, until when
 
 	starts      []*start
 	finished    map[finish][]int64
@@ -112,6 +113,9 @@ func (b *batch) load(ctx context.Context, claimed []store.Nudge) error {
 	for _, c := range contacts {
 		b.contacts[c.ID] = c
 	}
+	if b.paused, err = tx.PausedUntil(ctx, sortedIDs(people, func(p store.Person) (int64, bool) { return p.ID, true })); err != nil {
+		return err
+	}
 	b.busy = map[int64]bool{}
 	b.finished = map[finish][]int64{}
 	b.rescheduled = map[time.Time][]int64{}
@@ -174,6 +178,7 @@ func dialogueKey(n store.Nudge, s store.Scheme) string {
 // or advance its dialogue run.
 func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 	p, ok := b.people[n.PersonID]
+	timer := n.Kind == store.NudgeReplyReminder || n.Kind == store.NudgeReplyExpiry
 	switch {
 	case !ok:
 		b.skip(n, "the person was not found")
@@ -181,11 +186,17 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 	case p.OptedOutAt != nil:
 		b.skip(n, "the person opted out")
 		return nil
-	case p.Status != store.PersonActive:
+	case p.Status != store.PersonActive && !timer && !isEndOfSupport(n):
+		// Only the check-in at the end of support, and the reply timers of
+		// its run, go once support has ended.
 		b.skip(n, "support has ended")
 		return nil
 	}
 	s := b.schemes[p.SchemeID]
+	if until, ok := b.paused[p.ID]; ok && !timer && n.Kind != store.NudgeContactReminder {
+		b.reschedule(n, s.hours.NextOpen(until))
+		return nil
+	}
 	if !s.hours.Allows(b.now) {
 		b.reschedule(n, s.hours.NextOpen(b.now))
 		return nil
@@ -196,7 +207,7 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 		b.reschedule(n, b.now)
 		return nil
 	}
-	if n.Kind == store.NudgeReplyReminder || n.Kind == store.NudgeReplyExpiry {
+	if timer {
 		return b.timeout(ctx, n, p)
 	}
 	key := dialogueKey(n, s.scheme)
@@ -238,7 +249,7 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 		b.reschedule(n, s.hours.NextOpen(due))
 		return nil
 	}
-	params := p.Params()
+	subject := Subject{Vars: dialogues.Vars{}}
 	switch n.Kind {
 	case store.NudgeContactReminder:
 		c, ok := b.contacts[deref(n.ContactID)]
@@ -256,22 +267,24 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 			b.skip(n, "the contact has begun")
 			return nil
 		}
-		contactVars(params.Vars, c, s.hours.Loc)
+		contactVars(subject.Vars, c, s.hours.Loc)
+		subject.ContactID = c.ID
 	case store.NudgeSuggestion:
-		g, ok, err := b.chooseGroup(ctx, s, p)
+		g, r, ok, err := b.chooseGroup(ctx, s, p)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			t := Turn{Person: p, Dialogue: v.Dialogue}
-			if err := escalate(ctx, b.tx, t, store.ReasonProvisionGap, store.Routine,
+			if err := b.escalate(ctx, b.tx, t, store.ReasonProvisionGap, store.Routine,
 				"no community group fits this person's interests and area with a place this week"); err != nil {
 				return err
 			}
 			b.skip(n, "no community group fits; the link worker was told")
 			return nil
 		}
-		groupVars(params.Vars, g)
+		groupVars(subject.Vars, g)
+		subject.ReferralID = r.ID
 	case store.NudgeFollowup:
 		if n.GroupID == nil {
 			b.skip(n, "the follow-up names no group")
@@ -281,17 +294,27 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 		if err != nil {
 			return err
 		}
-		groupVars(params.Vars, g)
+		groupVars(subject.Vars, g)
+		r, err := b.tx.LatestReferral(ctx, p.ID, true)
+		if err == nil && r.GroupID == g.ID {
+			subject.ReferralID = r.ID
+		} else if err != nil && store.ErrorCode(err) != store.NotFound {
+			return err
+		}
 	}
-	after, actions, err := v.Dialogue.Step(dialogues.State{}, dialogues.Start(), params)
+	after, actions, err := v.Dialogue.Step(dialogues.State{}, dialogues.Start(), p.Params(subject))
 	if err != nil {
 		return err
 	}
-	run := &store.Run{SchemeID: p.SchemeID, PersonID: p.ID, DialogueID: v.Row.ID}
+	kept, err := json.Marshal(subject)
+	if err != nil {
+		return err
+	}
+	run := &store.Run{SchemeID: p.SchemeID, PersonID: p.ID, DialogueID: v.Row.ID, Subject: kept}
 	if err := settle(run, dialogues.State{}, after, actions, v.Dialogue, b.now); err != nil {
 		return err
 	}
-	b.starts = append(b.starts, &start{run: run, turn: Turn{Person: p, Dialogue: v.Dialogue, After: after,
+	b.starts = append(b.starts, &start{run: run, turn: Turn{Person: p, Subject: subject, Dialogue: v.Dialogue, After: after,
 		Actions: actions, Kind: store.MessageNudge, NudgeID: &n.ID, Inserted: true}})
 	b.busy[p.ID] = true
 	b.finish(n, store.NudgeDone, "")
@@ -319,25 +342,26 @@ func (b *batch) interrupt(ctx context.Context, open store.OpenRun) error {
 }
 
 // chooseGroup picks a group for a suggestion and records the referral.
-func (b *batch) chooseGroup(ctx context.Context, s *schemeInfo, p Person) (store.Group, bool, error) {
+func (b *batch) chooseGroup(ctx context.Context, s *schemeInfo, p Person) (store.Group, store.Referral, bool, error) {
+	var r store.Referral
 	if s.places == nil {
 		pl, err := LoadPlaces(ctx, b.tx, s.scheme.ID, s.hours.Loc, b.now)
 		if err != nil {
-			return store.Group{}, false, err
+			return store.Group{}, r, false, err
 		}
 		s.places = pl
 	}
 	past, err := b.tx.ListReferrals(ctx, p.ID)
 	if err != nil {
-		return store.Group{}, false, err
+		return store.Group{}, r, false, err
 	}
-	g, ok := s.places.Choose(p.Person, past)
+	g, ok := s.places.Choose(p.Person, past, b.now.Add(-DeclineRest(s.scheme)))
 	if !ok {
-		return g, false, nil
+		return g, r, false, nil
 	}
 	s.places.Hold(g)
-	r := store.Referral{SchemeID: p.SchemeID, PersonID: p.ID, GroupID: g.ID}
-	return g, true, b.tx.CreateReferral(ctx, &r)
+	r = store.Referral{SchemeID: p.SchemeID, PersonID: p.ID, GroupID: g.ID}
+	return g, r, true, b.tx.CreateReferral(ctx, &r)
 }
 
 // timeout feeds a reply timer to its run, unless the run has moved on.
@@ -354,6 +378,10 @@ func (b *batch) timeout(ctx context.Context, n store.Nudge, p Person) error {
 		b.skip(n, "the run has ended")
 		return nil
 	}
+	if p.Status != store.PersonActive && (p.EndedAt == nil || run.StartedAt.Before(*p.EndedAt)) {
+		b.skip(n, "support has ended") // only the end-of-support check-in's run goes on
+		return nil
+	}
 	var before dialogues.State
 	if err := json.Unmarshal(run.State, &before); err != nil {
 		return fmt.Errorf("read run %d state: %w", run.ID, err)
@@ -366,11 +394,15 @@ func (b *batch) timeout(ctx context.Context, n store.Nudge, p Person) error {
 	if err != nil {
 		return err
 	}
-	after, actions, err := d.Step(before, dialogues.Timeout(), p.Params())
+	subject, err := subjectOf(run)
 	if err != nil {
 		return err
 	}
-	t := Turn{Person: p, Run: run, Dialogue: d, Before: before, After: after, Actions: actions,
+	after, actions, err := d.Step(before, dialogues.Timeout(), p.Params(subject))
+	if err != nil {
+		return err
+	}
+	t := Turn{Person: p, Run: run, Subject: subject, Dialogue: d, Before: before, After: after, Actions: actions,
 		Kind: store.MessageNudge, NudgeID: &n.ID}
 	if err := b.apply(ctx, b.tx, t, &b.w); err != nil {
 		return err
@@ -426,3 +458,11 @@ func (b *batch) write(ctx context.Context) error {
 // errNotHeld says a claimed nudge was cancelled or taken over while it was
 // being carried out: the transaction is rolled back.
 var errNotHeld = errors.New("a claimed nudge is no longer held")
+
+// endOfSupportPrefix starts the key of the check-in at the end of a
+// person's support: the one nudge that still goes once support has ended.
+const endOfSupportPrefix = "checkin:end:"
+
+func isEndOfSupport(n store.Nudge) bool {
+	return n.Kind == store.NudgeCheckin && strings.HasPrefix(n.Key, endOfSupportPrefix)
+}

@@ -2,7 +2,7 @@ package nudges
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"strconv"
@@ -25,6 +25,7 @@ type fixture struct {
 	loop    *Loop
 	scheme  store.Scheme
 	worker  store.LinkWorker
+	replies int // inbound messages made by reply
 }
 
 func newFixture(t testing.TB, db *store.DB, start time.Time, opts ...func(*store.Scheme)) *fixture {
@@ -108,8 +109,8 @@ func (f *fixture) nudges(personID int64) []store.Nudge {
 	return list
 }
 
-// reply plays the inbound pipeline's part: the person's reply advances
-// their waiting run, through Apply.
+// reply feeds the person's reply to their waiting run through
+// Planner.Reply, as the inbound pipeline does, on a stored inbound message.
 func (f *fixture) reply(p store.Person, text string) {
 	f.t.Helper()
 	f.inTx(func(tx *store.Tx) error {
@@ -117,21 +118,14 @@ func (f *fixture) reply(p store.Person, text string) {
 		if err != nil {
 			return err
 		}
-		d, err := f.planner.Versions.ByID(f.ctx, tx, run.DialogueID)
-		if err != nil {
+		f.replies++
+		provider := fmt.Sprintf("SM%d-%d-%d", p.ID, f.now.UnixNano(), f.replies)
+		m := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: store.ChannelSMS, Address: *p.Phone,
+			Body: text, ProviderID: &provider}
+		if _, err := tx.InsertInbound(f.ctx, &m); err != nil {
 			return err
 		}
-		var before dialogues.State
-		if err := json.Unmarshal(run.State, &before); err != nil {
-			return err
-		}
-		person := Person{Person: p, LinkWorkerName: f.worker.Name, SchemeName: f.scheme.Name}
-		after, actions, err := d.Step(before, dialogues.ReplyWith(text), person.Params())
-		if err != nil {
-			return err
-		}
-		return f.planner.Apply(f.ctx, tx, Turn{Person: person, Run: run, Dialogue: d, Before: before, After: after,
-			Actions: actions, Kind: store.MessageReply})
+		return f.planner.Reply(f.ctx, tx, p, run, text, m.ID)
 	})
 }
 

@@ -2,6 +2,7 @@ package nudges
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -38,14 +39,15 @@ func LoadPlaces(ctx context.Context, tx *store.Tx, schemeID int64, loc *time.Loc
 
 // Choose picks the group to suggest to a person: an active group that has
 // a place left this week, that matches at least one of their interests,
-// that they have not declined or already said yes to; among those, the one
-// that matches the most interests, then one in their area (its place names
-// it), then the one with the most places left. It reports false when
-// nothing fits: a gap in local provision.
-func (pl *Places) Choose(person store.Person, past []store.Referral) (store.Group, bool) {
+// that they have not already said yes to, nor declined since
+// declinedSince; among those, the one that matches the most interests,
+// then one in their area (its place names it), then the one with the most
+// places left. It reports false when nothing fits: a gap in local
+// provision.
+func (pl *Places) Choose(person store.Person, past []store.Referral, declinedSince time.Time) (store.Group, bool) {
 	tried := map[int64]bool{}
 	for _, r := range past {
-		if r.DeclinedAt != nil || r.AcceptedAt != nil || r.AttendedAt != nil {
+		if r.AcceptedAt != nil || r.AttendedAt != nil || (r.DeclinedAt != nil && r.DeclinedAt.After(declinedSince)) {
 			tried[r.GroupID] = true
 		}
 	}
@@ -104,4 +106,21 @@ func matching(interests, tags []string) int {
 		}
 	}
 	return n
+}
+
+// DefaultDeclineRest is how long a group a person said no to is not
+// offered to them again, unless the scheme sets "suggestion_decline_weeks".
+const DefaultDeclineRest = 8 * 7 * 24 * time.Hour
+
+// DeclineRest is how long the scheme leaves a group a person declined
+// before offering it to them again: its setting "suggestion_decline_weeks",
+// or DefaultDeclineRest.
+func DeclineRest(s store.Scheme) time.Duration {
+	var settings struct {
+		Weeks *int `json:"suggestion_decline_weeks"`
+	}
+	if json.Unmarshal(s.Settings, &settings) == nil && settings.Weeks != nil && *settings.Weeks >= 0 {
+		return time.Duration(*settings.Weeks) * 7 * 24 * time.Hour
+	}
+	return DefaultDeclineRest
 }

@@ -17,6 +17,9 @@ import (
 // concurrent use.
 type Planner struct {
 	Versions *Versions
+	// Escalate raises the escalations dialogue steps call for and tells the
+	// link worker; nil only records them.
+	Escalate Escalator
 }
 
 // NewPlanner returns a Planner with an empty cache of dialogue versions.

@@ -1,7 +1,6 @@
 package nudges
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,9 +15,11 @@ type Person struct {
 	SchemeName     string
 }
 
-// Params returns the step machine's parameters for p: their first name,
-// their link worker's, the scheme's name, discreet mode and language.
-func (p Person) Params() dialogues.Params {
+// Params returns the step machine's parameters for p in a run about
+// subject: their first name, their link worker's, the scheme's name, the
+// values the run keeps (its contact or activity), discreet mode and
+// language.
+func (p Person) Params(subject Subject) dialogues.Params {
 	vars := dialogues.Vars{}
 	set := func(name, value string) {
 		if value != "" {
@@ -28,23 +29,10 @@ func (p Person) Params() dialogues.Params {
 	set("first_name", firstWord(p.Name))
 	set("link_worker", firstWord(p.LinkWorkerName))
 	set("scheme", p.SchemeName)
-	return dialogues.Params{Vars: vars, Discreet: p.Discreet, Language: p.Language}
-}
-
-// Address returns the channel and address of the person's preferred
-// channel, and false if they cannot be reached on it.
-func (p Person) Address() (store.Channel, string, bool) {
-	switch p.PreferredChannel {
-	case store.ChannelTelegram:
-		if p.TelegramChatID != nil {
-			return store.ChannelTelegram, strconv.FormatInt(*p.TelegramChatID, 10), true
-		}
-	case store.ChannelSMS:
-		if p.Phone != nil {
-			return store.ChannelSMS, *p.Phone, true
-		}
+	for name, value := range subject.Vars {
+		set(name, value)
 	}
-	return p.PreferredChannel, "", false
+	return dialogues.Params{Vars: vars, Discreet: p.Discreet, Language: p.Language}
 }
 
 func firstWord(s string) string {

@@ -42,3 +42,22 @@ func (tx *Tx) NudgesPausedUntil(ctx context.Context, personID int64) (*time.Time
 	t := utc(until[0])
 	return &t, nil
 }
+
+// PausedUntil returns, for those of the people whose nudges are paused at
+// now, when the pause ends.
+func (tx *Tx) PausedUntil(ctx context.Context, personIDs []int64) (map[int64]time.Time, error) {
+	var rows []struct {
+		PersonID int64     `db:"person_id"`
+		Until    time.Time `db:"paused_until"`
+	}
+	out := map[int64]time.Time{}
+	if len(personIDs) == 0 {
+		return out, nil
+	}
+	err := tx.selectIn(ctx, "paused until", &rows, `SELECT person_id, paused_until FROM nudge_pauses
+		WHERE person_id IN (?) AND paused_until > ?`, personIDs, tx.now)
+	for _, r := range rows {
+		out[r.PersonID] = utc(r.Until)
+	}
+	return out, err
+}

@@ -195,3 +195,16 @@ func (db *DB) UpdatePerson(ctx context.Context, p Person) error {
 func (db *DB) SetOptedOut(ctx context.Context, personID int64, at *time.Time) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.SetOptedOut(ctx, personID, at) })
 }
+
+// Address is where messages to p go: their Telegram chat when they prefer
+// Telegram and have linked one, else their phone. ok is false when they
+// can be reached on neither.
+func (p Person) Address() (channel Channel, address string, ok bool) {
+	if p.PreferredChannel == ChannelTelegram && p.TelegramChatID != nil {
+		return ChannelTelegram, strconv.FormatInt(*p.TelegramChatID, 10), true
+	}
+	if p.Phone != nil {
+		return ChannelSMS, *p.Phone, true
+	}
+	return "", "", false
+}

@@ -83,7 +83,7 @@ func (tx *Tx) ListOpenRuns(ctx context.Context, personIDs []int64) ([]OpenRun, e
 	if len(personIDs) == 0 {
 		return list, nil
 	}
-	err := tx.selectIn(ctx, "list open runs", &list, `SELECT r.id, r.scheme_id, r.person_id, r.dialogue_id, r.state,
+	err := tx.selectIn(ctx, "list open runs", &list, `SELECT r.id, r.scheme_id, r.person_id, r.dialogue_id, r.state, r.subject,
 		r.started_at, r.waiting_since, r.expires_at, r.ended_at, r.outcome, d.key AS dialogue_key
 		FROM dialogue_runs r JOIN dialogues d ON d.id = r.dialogue_id
 		WHERE r.person_id IN (?) AND r.ended_at IS NULL`, personIDs)
@@ -131,7 +131,7 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []*Run) error {
 	for len(runs) > 0 {
 		chunk := runs[:min(len(runs), insertRowsChunk)]
 		runs = runs[len(chunk):]
-		args := make([]any, 0, len(chunk)*9)
+		args := make([]any, 0, len(chunk)*10)
 		byPerson := make(map[int64]*Run, len(chunk))
 		for _, r := range chunk {
 			r.StartedAt = tx.now
@@ -143,10 +143,11 @@ func (tx *Tx) InsertRuns(ctx context.Context, runs []*Run) error {
 				return invalid(op, "two runs for person %d", r.PersonID)
 			}
 			byPerson[r.PersonID] = r
-			args = append(args, r.SchemeID, r.PersonID, r.DialogueID, r.State, r.StartedAt, r.WaitingSince, r.ExpiresAt, r.EndedAt, r.Outcome)
+			r.Subject = objectOrEmpty(r.Subject)
+			args = append(args, r.SchemeID, r.PersonID, r.DialogueID, r.State, r.Subject, r.StartedAt, r.WaitingSince, r.ExpiresAt, r.EndedAt, r.Outcome)
 		}
-		q := `INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at, ended_at, outcome)
-			VALUES ` + values(len(chunk), 9) + ` RETURNING id, person_id`
+		q := `INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, state, subject, started_at, waiting_since, expires_at, ended_at, outcome)
+			VALUES ` + values(len(chunk), 10) + ` RETURNING id, person_id`
 		if tx.postgres {
 			q, args = runsUnnest(chunk, tx.now)
 		}
@@ -506,7 +507,7 @@ func deref64(p *int64) int64 {
 func runsUnnest(runs []*Run, now time.Time) (string, []any) {
 	var (
 		schemes, people, dialogues []int64
-		states, outcomes           []string
+		states, subjects, outcomes []string
 		waiting, expires, ended    []sql.NullString
 	)
 	stamp := func(t *time.Time) sql.NullString {
@@ -524,6 +525,7 @@ func runsUnnest(runs []*Run, now time.Time) (string, []any) {
 			state = "{}"
 		}
 		states = append(states, state)
+		subjects = append(subjects, string(objectOrEmpty(r.Subject)))
 		waiting = append(waiting, stamp(r.WaitingSince))
 		expires = append(expires, stamp(r.ExpiresAt))
 		ended = append(ended, stamp(r.EndedAt))
@@ -533,10 +535,10 @@ func runsUnnest(runs []*Run, now time.Time) (string, []any) {
 		}
 		outcomes = append(outcomes, o)
 	}
-	return `INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at, ended_at, outcome)
-		SELECT s, p, d, st::jsonb, ?, w, x, e, nullif(o, '')
-		FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[])
-		AS u(s, p, d, st, w, x, e, o)
-		RETURNING id, person_id`, []any{now, pq.Array(schemes), pq.Array(people), pq.Array(dialogues), pq.Array(states),
+	return `INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, state, subject, started_at, waiting_since, expires_at, ended_at, outcome)
+		SELECT s, p, d, st::jsonb, su::jsonb, ?, w, x, e, nullif(o, '')
+		FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[])
+		AS u(s, p, d, st, su, w, x, e, o)
+		RETURNING id, person_id`, []any{now, pq.Array(schemes), pq.Array(people), pq.Array(dialogues), pq.Array(states), pq.Array(subjects),
 			pq.GenericArray{A: waiting}, pq.GenericArray{A: expires}, pq.GenericArray{A: ended}, pq.Array(outcomes)}
 }

@@ -25,6 +25,7 @@ type Run struct {
 	PersonID     int64      `db:"person_id"`
 	DialogueID   int64      `db:"dialogue_id"` // the version the run keeps to the end
 	State        JSON       `db:"state"`       // the step machine's state, as the dialogues package writes it
+	Subject      JSON       `db:"subject"`     // what the run is about, kept from its start, as package nudges writes it
 	StartedAt    time.Time  `db:"started_at"`
 	WaitingSince *time.Time `db:"waiting_since"` // waiting for a reply since
 	ExpiresAt    *time.Time `db:"expires_at"`
@@ -32,7 +33,7 @@ type Run struct {
 	Outcome      *Outcome   `db:"outcome"`
 }
 
-const runColumns = `id, scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at, ended_at, outcome`
+const runColumns = `id, scheme_id, person_id, dialogue_id, state, subject, started_at, waiting_since, expires_at, ended_at, outcome`
 
 // StartRun inserts r as a new run started now, filling in ID and StartedAt.
 // A person who already has an open run gets a Conflict.
@@ -40,9 +41,10 @@ func (tx *Tx) StartRun(ctx context.Context, r *Run) error {
 	r.StartedAt = tx.now
 	r.WaitingSince, r.ExpiresAt = utcp(r.WaitingSince), utcp(r.ExpiresAt)
 	r.EndedAt, r.Outcome = nil, nil
+	r.Subject = objectOrEmpty(r.Subject)
 	id, err := tx.insertNamed(ctx, "start run", `INSERT INTO dialogue_runs
-		(scheme_id, person_id, dialogue_id, state, started_at, waiting_since, expires_at)
-		VALUES (:scheme_id, :person_id, :dialogue_id, :state, :started_at, :waiting_since, :expires_at)`, r)
+		(scheme_id, person_id, dialogue_id, state, subject, started_at, waiting_since, expires_at)
+		VALUES (:scheme_id, :person_id, :dialogue_id, :state, :subject, :started_at, :waiting_since, :expires_at)`, r)
 	r.ID = id
 	return err
 }
@@ -98,4 +100,12 @@ func (db *DB) UpdateRun(ctx context.Context, r Run) error {
 // EndRun ends the open run with id now with outcome.
 func (db *DB) EndRun(ctx context.Context, id int64, outcome Outcome) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.EndRun(ctx, id, outcome) })
+}
+
+// objectOrEmpty is j, or an empty JSON object when j is empty.
+func objectOrEmpty(j JSON) JSON {
+	if len(j) == 0 {
+		return JSON("{}")
+	}
+	return j
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/dialogues"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
@@ -100,7 +101,7 @@ func wirePipeline(t *testing.T, w *world) *pipeline {
 	p.cfg = sms.Config{AccountSID: smstest.AccountSID, AuthToken: smstest.AuthToken, From: "+447700900999",
 		PublicURL: w.srv.URL, APIURL: p.twilio.URL, Timeout: 2 * time.Second}
 	logger := slog.New(slog.DiscardHandler)
-	engine, err := bot.NewEngine(w.db, bot.Options{PublicURL: w.srv.URL, Logger: logger})
+	engine, err := bot.NewEngine(w.db, bot.Options{PublicURL: w.srv.URL, Logger: logger, Runs: nudges.NewPlanner()})
 	if err != nil {
 		t.Fatal(err)
 	}

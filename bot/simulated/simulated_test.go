@@ -14,6 +14,7 @@ import (
 	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/dispatch"
 	"github.com/linkbot/linkbot/bot/simulated"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
@@ -23,7 +24,7 @@ func TestTypingOnADemoPhoneGoesThroughThePipelineAndTheAnswerAppears(t *testing.
 		ctx := context.Background()
 		quiet := slog.New(slog.DiscardHandler)
 		person := storetest.Person(t, db, func(p *store.Person) { p.Name = "Aisha Khan" })
-		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet})
+		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, Runs: nudges.NewPlanner()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg p
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &channels{cancel: cancel}
-	engine, err := bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger,
+	engine, err := bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger, Runs: planner,
 		OptedIn: planner.PlanNextCheckin})
 	if err != nil {
 		cancel()

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/escalate"
 	"github.com/linkbot/linkbot/bot/inbox"
 	"github.com/linkbot/linkbot/nudges"
@@ -159,7 +160,7 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	defer cancel()
 
 	reg := newRegistry()
-	planner := nudges.NewPlanner() // one cache of dialogue versions for the inbox, the engine and the loop
+	planner := newPlanner(publicURL)
 	ch, err := startChannels(ctx, logger, db, reg, planner, publicURL, os.Getenv, demo)
 	if err != nil {
 		return err
@@ -170,4 +171,14 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	})
 	background.Go(func() { runNudges(ctx, db, logger, planner, cfg.databaseURL) })
 	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, planner, ch.register), listening)
+}
+
+// newPlanner is the process's one nudges.Planner, shared by the inbox, the
+// inbound pipeline and the nudge loop: one cache of dialogue versions, and
+// one run-advancer whose escalations notify the link worker with links to
+// publicURL.
+func newPlanner(publicURL string) *nudges.Planner {
+	p := nudges.NewPlanner()
+	p.Escalate = bot.Escalator(publicURL)
+	return p
 }

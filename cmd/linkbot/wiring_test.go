@@ -36,7 +36,7 @@ func TestACheckinStartedByTheNudgeLoopTakesThePersonsReply(t *testing.T) {
 		if n, err := loop.RunOnce(ctx); err != nil || n != 1 {
 			t.Fatalf("nudge loop fired %d (err %v), want the check-in", n, err)
 		}
-		engine, err := bot.NewEngine(db, bot.Options{Logger: slog.New(slog.DiscardHandler)})
+		engine, err := bot.NewEngine(db, bot.Options{Logger: slog.New(slog.DiscardHandler), Runs: newPlanner("")})
 		if err != nil {
 			t.Fatal(err)
 		}
