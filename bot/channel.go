@@ -208,18 +208,6 @@ type Sender interface {
 	Send(ctx context.Context, out Outbound) (providerID string, err error)
 }
 
-// InboundFunc adapts a function to InboundHandler.
-type InboundFunc func(ctx context.Context, in Inbound) error
-
-// HandleInbound calls f.
-func (f InboundFunc) HandleInbound(ctx context.Context, in Inbound) error { return f(ctx, in) }
-
-// StatusFunc adapts a function to StatusHandler.
-type StatusFunc func(ctx context.Context, st Status) error
-
-// HandleStatus calls f.
-func (f StatusFunc) HandleStatus(ctx context.Context, st Status) error { return f(ctx, st) }
-
 // CheckBaseURL accepts an absolute http or https URL without query or
 // fragment, such as LINKBOT_PUBLIC_URL or a provider's API base URL. Its
 // error completes a sentence that starts with the setting's name.

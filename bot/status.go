@@ -2,16 +2,10 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
-	"time"
 
 	"github.com/linkbot/linkbot/store"
 )
-
-// LinkCodeLifetime is how long a Telegram link code stays usable.
-const LinkCodeLifetime = 7 * 24 * time.Hour
 
 // HandleStatus applies a delivery update to the message it is about. A
 // message that could not be delivered is escalated to the person's link
@@ -91,39 +85,4 @@ func DeliveryFailed(ctx context.Context, tx *store.Tx, m store.Message, why stri
 		urgency = store.Urgent
 	}
 	return Escalate(ctx, tx, p, store.ReasonDeliveryFailed, urgency, fmt.Sprintf("%s message %d: %s", m.Kind, m.ID, why), nil, publicURL)
-}
-
-// IssueLinkCode makes a one-time code that binds a Telegram chat to the
-// person (personID) or link worker (linkWorkerID, when personID is 0) of
-// the scheme, usable until LinkCodeLifetime from now. Put it in a link
-// with telegram.Bot.StartLink.
-func IssueLinkCode(ctx context.Context, tx *store.Tx, schemeID, personID, linkWorkerID int64) (string, error) {
-	b := make([]byte, 18)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("issue link code: %w", err)
-	}
-	c := store.LinkCode{Code: base64.RawURLEncoding.EncodeToString(b), SchemeID: schemeID,
-		ExpiresAt: tx.Now().Add(LinkCodeLifetime)}
-	if personID != 0 {
-		c.PersonID = &personID
-	} else {
-		c.LinkWorkerID = &linkWorkerID
-	}
-	if err := tx.CreateLinkCode(ctx, &c); err != nil {
-		return "", fmt.Errorf("issue link code: %w", err)
-	}
-	return c.Code, nil
-}
-
-// QueueTelegramInvite queues an SMS to the person with link, a
-// t.me/<bot>?start=<code> link from telegram.Bot.StartLink and
-// IssueLinkCode: opening it moves their messages to Telegram.
-func QueueTelegramInvite(ctx context.Context, tx *store.Tx, p store.Person, link string) error {
-	if p.Phone == nil {
-		return fmt.Errorf("telegram invite: person %d has no phone number", p.ID)
-	}
-	text := "To get these messages on Telegram instead, open " + link + " (the link works once)."
-	m := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: store.ChannelSMS, Address: *p.Phone,
-		Kind: store.MessageKeyword, Body: text}
-	return tx.QueueMessage(ctx, &m)
 }

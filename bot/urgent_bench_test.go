@@ -107,7 +107,7 @@ func benchUrgentNotification(b *testing.B, db *store.DB) {
 	mux.Handle("POST "+sms.StatusPath, sms.StatusHandler(cfg, engine))
 	disp := dispatch.New(db, dispatch.Config{
 		Senders:   map[store.Channel]bot.Sender{store.ChannelSMS: sms.NewSender(cfg)},
-		Limits:    dispatch.DefaultLimits(),
+		Limits:    dispatch.NewLimits(dispatch.DefaultSMSPerSecond, dispatch.DefaultTelegramPerSecond, dispatch.DefaultTelegramChatPerSecond),
 		PublicURL: srv.URL,
 		Logger:    quiet,
 	})

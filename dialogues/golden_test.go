@@ -107,7 +107,7 @@ func transcript(t *testing.T, d *Dialogue, replies []string, discreet bool) stri
 	for _, turn := range turns {
 		b.WriteString(turn.String() + "\n")
 	}
-	state, err := json.Marshal(sim.State())
+	state, err := json.Marshal(sim.s)
 	if err != nil {
 		t.Fatal(err)
 	}

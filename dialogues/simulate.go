@@ -81,9 +81,6 @@ func NewSimulation(d *Dialogue, p Params) *Simulation {
 // Done reports whether the run has ended.
 func (sim *Simulation) Done() bool { return sim.s.Done }
 
-// State returns the run's current state.
-func (sim *Simulation) State() State { return sim.s }
-
 // Start begins the run and returns what the bot does.
 func (sim *Simulation) Start() ([]Turn, error) {
 	return sim.step(Start(), nil)

@@ -39,11 +39,6 @@ func NewLimits(smsPerSecond, telegramPerSecond, chatPerSecond float64) *Limits {
 	return l
 }
 
-// DefaultLimits are the providers' usual limits.
-func DefaultLimits() *Limits {
-	return NewLimits(DefaultSMSPerSecond, DefaultTelegramPerSecond, DefaultTelegramChatPerSecond)
-}
-
 func limiter(perSecond float64) *rate.Limiter {
 	if perSecond <= 0 {
 		return rate.NewLimiter(rate.Inf, 1)

@@ -191,14 +191,6 @@ func (l *Loop) dutyReason(now time.Time, e store.Escalation, worker *store.LinkW
 	return ""
 }
 
-// NotifyLinkWorker queues the urgent notice of e to its link worker and
-// marks e notified, unless it was already; it reports whether it did. The
-// inbound pipeline may call it inside the transaction that raises e.
-func NotifyLinkWorker(ctx context.Context, tx *store.Tx, inboxURL string, e store.Escalation, worker store.LinkWorker) (bool, error) {
-	l := Loop{InboxURL: inboxURL}
-	return l.notifyLinkWorker(ctx, tx, e, worker)
-}
-
 func (l *Loop) notifyLinkWorker(ctx context.Context, tx *store.Tx, e store.Escalation, worker store.LinkWorker) (bool, error) {
 	claimed, err := tx.ClaimNotice(ctx, e.ID, false)
 	if err != nil || !claimed {

@@ -174,8 +174,3 @@ func pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
 	}
 	return id, true
 }
-
-// back redirects to the page the form was on, or to fallback.
-func back(w http.ResponseWriter, r *http.Request, fallback string) {
-	http.Redirect(w, r, fallback, http.StatusSeeOther)
-}

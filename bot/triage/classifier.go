@@ -52,10 +52,6 @@ func newClassifier(w *weights, threshold float64) (*Classifier, error) {
 	return c, nil
 }
 
-// Threshold is the model's risk probability at or above which a message is
-// urgent.
-func (c *Classifier) Threshold() float64 { return c.threshold }
-
 // Classify labels one message. A message is urgent when a lexicon rule
 // matches or the model's risk probability reaches the threshold; an urgent
 // message is always labelled risk, and a message labelled risk is always

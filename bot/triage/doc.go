@@ -4,11 +4,11 @@
 // urgent path.
 //
 // Two parts decide. First the safety rules: a curated lexicon of risk
-// phrases (lexicon.go), matched after Normalise folds case, apostrophes,
-// punctuation, repeated letters, text-speak and common misspellings. A rule
-// match is always urgent and its phrase is the reason. Then a small
-// classifier trained with github.com/nlpodyssey/spago labels the message
-// and gives the probability of risk.
+// phrases (lexicon.go), matched after normalisation (normalise.go) folds
+// case, apostrophes, punctuation, repeated letters, text-speak and common
+// misspellings. A rule match is always urgent and its phrase is the
+// reason. Then a small classifier trained with github.com/nlpodyssey/spago
+// labels the message and gives the probability of risk.
 //
 // Default returns the classifier built from the embedded model
 // (model/triage.bin.gz, written by "linkbot triage train"); Classify returns

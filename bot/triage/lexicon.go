@@ -6,7 +6,7 @@ package triage
 //
 //   - A pattern is a sequence of words separated by spaces. "a|b|c" matches
 //     any one of the words; "[a|b]" matches one of them or nothing. Patterns
-//     are written in normalised form (see Normalise): lower case, no
+//     are written in normalised form (see normalise.go): lower case, no
 //     apostrophes, contractions expanded ("i am", "cannot", "do not", "he
 //     is"), so "I'm", "im" and "Im" all reach "i am".
 //   - Words are compared as skeletons (every doubled letter cut to one), so
@@ -94,7 +94,8 @@ var wordClasses = map[string]string{
 	"kin": "wife husband partner girlfriend boyfriend kids children child son daughter sons daughters mum mother dad father nan gran grandad grandkids grandchildren sister brother baby",
 }
 
-// Lexicon is the curated list of risk phrases, matched after Normalise.
+// Lexicon is the curated list of risk phrases, matched after normalisation
+// (normalise.go).
 var Lexicon = []Entry{
 	// First and third person, written once with word classes.
 	{Suicide, "@killing @self", "they keep talking about killing themselves"},

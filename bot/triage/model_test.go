@@ -2,13 +2,49 @@ package triage
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
+	"fmt"
 	"math"
 	"sync"
 	"testing"
 
 	"github.com/nlpodyssey/spago/mat"
+	"github.com/nlpodyssey/spago/nn"
+	"github.com/nlpodyssey/spago/nn/embedding"
 )
+
+// The card that records how the embedded model was trained and what it
+// scored, written next to the weights by "linkbot triage train".
+//
+//go:embed model/triage.card.json
+var embeddedCard []byte
+
+// EmbeddedCard returns the card of the embedded model.
+func EmbeddedCard() (ModelCard, error) {
+	var card ModelCard
+	if err := json.Unmarshal(embeddedCard, &card); err != nil {
+		return card, fmt.Errorf("read embedded model card: %w", err)
+	}
+	return card, nil
+}
+
+// networkFromWeights builds the spago network holding w's values, so the
+// graph forward pass can be checked against the flat one.
+func networkFromWeights(w *weights) *network {
+	n := &network{
+		fc:  w.features,
+		Emb: embedding.New[float32](w.features.rows(), w.dim),
+		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.dim*max(w.features.Bags, 1)), mat.WithBacking(w.w1))),
+		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden), mat.WithBacking(w.b1))),
+		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), w.hidden), mat.WithBacking(w.w2))),
+		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)), mat.WithBacking(w.b2))),
+	}
+	for i, p := range n.Emb.Weights {
+		copy(p.Data().F32(), w.emb[i*w.dim:(i+1)*w.dim])
+	}
+	return n
+}
 
 func mustDefault(t testing.TB) *Classifier {
 	t.Helper()
@@ -34,8 +70,8 @@ func TestEmbeddedModelReproducesTheDevScoresRecordedWhenItWasTrained(t *testing.
 		t.Fatal(err)
 	}
 	c := mustDefault(t)
-	if c.Threshold() != card.Train.Threshold {
-		t.Errorf("threshold in weights %v, in card %v", c.Threshold(), card.Train.Threshold)
+	if c.threshold != card.Train.Threshold {
+		t.Errorf("threshold in weights %v, in card %v", c.threshold, card.Train.Threshold)
 	}
 	got := NewModelCard(c, card.Train, mustRead(t, "data/dev.tsv"), mustRead(t, "data/test.tsv"))
 	want, _ := json.Marshal(card)
@@ -162,7 +198,7 @@ func TestUrgentResultsSayWhy(t *testing.T) {
 		switch {
 		case r.Rule != nil && r.Reason != r.Rule.Phrase:
 			t.Errorf("%q: rule %q but reason %q", e.Text, r.Rule.Phrase, r.Reason)
-		case r.Urgent && r.Rule == nil && (r.Reason != ReasonModel || r.RiskProbability < c.Threshold()):
+		case r.Urgent && r.Rule == nil && (r.Reason != ReasonModel || r.RiskProbability < c.threshold):
 			t.Errorf("%q: urgent by model but reason %q, probability %.3f", e.Text, r.Reason, r.RiskProbability)
 		case !r.Urgent && r.Reason != "":
 			t.Errorf("%q: not urgent but reason %q", e.Text, r.Reason)

@@ -44,23 +44,6 @@ func newNetwork(fc featureConfig, dim, hidden int, seed uint64) *network {
 	return n
 }
 
-// networkFromWeights builds the spago network holding w's values, so the
-// graph forward pass can be checked against the flat one.
-func networkFromWeights(w *weights) *network {
-	n := &network{
-		fc:  w.features,
-		Emb: embedding.New[float32](w.features.rows(), w.dim),
-		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.dim*max(w.features.Bags, 1)), mat.WithBacking(w.w1))),
-		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden), mat.WithBacking(w.b1))),
-		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), w.hidden), mat.WithBacking(w.w2))),
-		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)), mat.WithBacking(w.b2))),
-	}
-	for i, p := range n.Emb.Weights {
-		copy(p.Data().F32(), w.emb[i*w.dim:(i+1)*w.dim])
-	}
-	return n
-}
-
 // logits runs the forward pass for one message's sorted feature ids (at
 // least one) and returns the label scores, recording the graph for
 // ag.Backward. A bag with no ids is the zero vector.

@@ -70,20 +70,15 @@ var textSpeak = map[string]string{
 	"breath": "breathe", "breth": "breathe",
 }
 
-// Normalise returns text as the rules and the model see it: lower case,
-// curly apostrophes folded, contractions, text-speak and common misspellings
-// expanded, punctuation turned to spaces, letters repeated three or more
-// times cut to two, "'s" after any other word read as "is", and words joined
-// by single spaces. A message that starts
-// with "am" (Scots and Northern for "I'm") gets its "i" back.
-func Normalise(text string) string {
-	return strings.Join(normaliseTokens(text), " ")
-}
-
 // apostrophes folds the marks people type for an apostrophe into one.
 var apostrophes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "`", "'", "\u00b4", "'")
 
-// normaliseTokens is Normalise split into words.
+// normaliseTokens returns the words of text as the rules and the model see
+// them: lower case, curly apostrophes folded, contractions, text-speak and
+// common misspellings expanded, punctuation turned to spaces, letters
+// repeated three or more times cut to two, and "'s" after any other word
+// read as "is". A message that starts with "am" (Scots and Northern for
+// "I'm") gets its "i" back.
 func normaliseTokens(text string) []string {
 	text = strings.ToLower(text)
 	text = apostrophes.Replace(text)

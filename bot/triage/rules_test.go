@@ -243,6 +243,12 @@ func TestUsedToRightBeforeAPhraseStartingWithTo(t *testing.T) {
 	}
 }
 
+// Normalise returns text as the rules and the model see it: the words of
+// normaliseTokens joined by single spaces.
+func Normalise(text string) string {
+	return strings.Join(normaliseTokens(text), " ")
+}
+
 func TestNormalise(t *testing.T) {
 	cases := map[string]string{
 		"I’m NOT ok!!!":      "i am not ok",
