@@ -58,8 +58,7 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg p
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &channels{cancel: cancel}
-	engine, err := bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger, Runs: planner,
-		OptedIn: planner.PlanNextCheckin})
+	engine, err := newEngine(db, logger, planner, publicURL)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -99,6 +98,13 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg p
 		d.Run(ctx)
 	}()
 	return c, nil
+}
+
+// newEngine is the inbound pipeline over db, carrying dialogue runs on
+// through planner, the run-advancer the nudge loop shares.
+func newEngine(db *store.DB, logger *slog.Logger, planner *nudges.Planner, publicURL string) (*bot.Engine, error) {
+	return bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger, Runs: planner,
+		OptedIn: planner.PlanNextCheckin})
 }
 
 func (c *channels) twilio(logger *slog.Logger, engine *bot.Engine, senders map[store.Channel]bot.Sender, env func(string) string) error {

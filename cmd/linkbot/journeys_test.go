@@ -1,0 +1,167 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+// The journeys below follow a person and their link worker through Linkbot
+// as serve wires it (see journey_test.go), on SQLite and PostgreSQL.
+
+// monday is Monday 23 November 2026, 10:00 in London: inside send hours.
+var monday = londonTime(2026, 11, 23, 10, 0)
+
+func TestACheckinAnsweredBySMSAcrossTwoDaysRemindsAboutTheUnansweredQuestion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday.Add(-time.Hour))
+		storetest.Nudge(t, db, j.person, func(n *store.Nudge) { n.DialogueKey, n.DueAt = storetest.Ptr("ons4"), monday })
+		j.until(monday)
+		j.expectText("Monday's check-in", "how satisfied are you with your life")
+		j.text("7")
+		j.expectText("the next question follows the answer", "worthwhile")
+
+		j.until(monday.Add(47 * time.Hour))
+		j.expectText("nothing more before two days have passed", "worthwhile")
+		j.until(monday.Add(49 * time.Hour))
+		j.expectText("Wednesday's gentle reminder", "gentle nudge about the question above")
+		if !slices.ContainsFunc(j.nudges(), func(n store.Nudge) bool {
+			return n.Kind == store.NudgeReplyReminder && strings.Contains(n.Key, ":worthwhile:") && n.Status == store.NudgeDone
+		}) {
+			t.Fatalf("nudges %+v, want the second question's reply reminder done", j.nudges())
+		}
+
+		j.text("8")
+		j.expectText("the third question", "how happy did you feel yesterday")
+		j.text("6")
+		j.expectText("the last question", "anxious")
+		j.text("3")
+		got := map[string]float64{}
+		for _, a := range j.answers() {
+			if a.MeasureKey != nil && a.Value != nil {
+				got[*a.MeasureKey] = *a.Value
+			}
+		}
+		want := map[string]float64{"ons4.life_satisfaction": 7, "ons4.worthwhile": 8, "ons4.happiness": 6, "ons4.anxiety": 3}
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("answers %v, want %v", got, want)
+			}
+		}
+	})
+}
+
+func TestASuggestionAcceptedBySMSNamesTheActivityAndIsFollowedUpAWeekLater(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		storetest.Group(t, db, j.scheme.ID, func(g *store.Group) {
+			g.Name, g.Tags, g.Schedule, g.Place, g.WeeklyCapacity = "Walking football", store.Strings{"walking"},
+				"Thursdays 10:30", "Brighouse Park", storetest.Ptr(5)
+		})
+		j.plan(func(tx *store.Tx) error { return j.planner.PlanSuggestion(j.ctx, tx, j.person, monday) })
+		j.after(24 * time.Hour)
+		j.expectText("Tuesday's suggestion", "Walking football", "Thursdays", "Brighouse Park", "YES or NO")
+
+		j.text("yes please")
+		j.expectText("the thanks names the activity", "Priya will be in touch about Walking football.")
+		refs := j.referrals()
+		if len(refs) != 1 || refs[0].AcceptedAt == nil {
+			t.Fatalf("referrals %+v, want one accepted", refs)
+		}
+		if !slices.ContainsFunc(j.escalations(), func(e store.Escalation) bool { return e.Reason == store.ReasonWantsContact }) {
+			t.Fatalf("escalations %+v, want Priya asked to put Margaret in touch", j.escalations())
+		}
+
+		j.after(6 * 24 * time.Hour)
+		j.expectText("no follow-up before a week has passed", "Priya will be in touch")
+		j.after(25 * time.Hour)
+		j.expectText("the follow-up a week later", "did you go to Walking football")
+		j.text("YES")
+		j.expectText("the follow-up's thanks", "Brilliant")
+		if refs := j.referrals(); refs[0].AttendedAt == nil {
+			t.Fatalf("referral %+v, want it marked attended", refs[0])
+		}
+	})
+}
+
+func TestAGroupDeclinedBySMSIsNotOfferedAgainForEightWeeks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		storetest.Group(t, db, j.scheme.ID, func(g *store.Group) { g.Name, g.Tags = "Walking football", store.Strings{"walking"} })
+		suggest := func() {
+			t.Helper()
+			j.plan(func(tx *store.Tx) error { return j.planner.PlanSuggestion(j.ctx, tx, j.person, j.clock.Now()) })
+			j.after(25 * time.Hour)
+		}
+		suggest()
+		j.expectText("the suggestion", "Walking football")
+		j.text("no thanks")
+		j.expectText("the reply to no", "No problem")
+		if refs := j.referrals(); len(refs) != 1 || refs[0].DeclinedAt == nil {
+			t.Fatalf("referrals %+v, want the no recorded", refs)
+		}
+
+		texts := len(j.phone())
+		j.after(7 * 24 * time.Hour)
+		suggest()
+		if got := len(j.phone()); got != texts {
+			t.Fatalf("a week after no, the same group was offered again: %q", j.last())
+		}
+		if !slices.ContainsFunc(j.escalations(), func(e store.Escalation) bool { return e.Reason == store.ReasonProvisionGap }) {
+			t.Fatalf("escalations %+v, want the provision gap raised", j.escalations())
+		}
+
+		j.after(8 * 7 * 24 * time.Hour)
+		suggest()
+		j.expectText("eight weeks later the group may be offered again", "Walking football")
+	})
+}
+
+func TestCToAContactReminderConfirmsTheContact(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		c := storetest.Contact(t, db, j.person, func(c *store.Contact) {
+			c.StartsAt, c.Kind, c.Place = londonTime(2026, 11, 26, 14, 0), store.ContactInPerson, "the library"
+		})
+		j.plan(func(tx *store.Tx) error { return j.planner.PlanContact(j.ctx, tx, c) })
+		j.until(londonTime(2026, 11, 23, 14, 0))
+		j.expectText("the reminder three days before", "Priya on Thursday 26 November at 2:00pm, the library", "Reply C to confirm or R")
+		j.text("C")
+		j.expectText("the thanks", "See you then")
+		if got := j.contact(c.ID).Status; got != store.ContactConfirmed {
+			t.Fatalf("the contact is %s, want confirmed", got)
+		}
+		j.until(londonTime(2026, 11, 26, 12, 1))
+		j.expectText("the reminder two hours before still goes", "Thursday 26 November at 2:00pm")
+	})
+}
+
+func TestRToAContactReminderAsksToMoveItAndStopsItsReminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		c := storetest.Contact(t, db, j.person, func(c *store.Contact) { c.StartsAt = londonTime(2026, 11, 26, 14, 0) })
+		j.plan(func(tx *store.Tx) error { return j.planner.PlanContact(j.ctx, tx, c) })
+		j.until(londonTime(2026, 11, 23, 14, 0))
+		j.expectText("the reminder three days before", "Reply C to confirm or R")
+		j.text("R")
+		j.expectText("the reply to R", "Priya will be in touch to find a better time")
+		if got := j.contact(c.ID).Status; got != store.ContactRearrangeRequested {
+			t.Fatalf("the contact is %s, want rearrange_requested", got)
+		}
+		if !slices.ContainsFunc(j.escalations(), func(e store.Escalation) bool { return e.Reason == store.ReasonRearrange }) {
+			t.Fatalf("escalations %+v, want Priya asked to move the contact", j.escalations())
+		}
+		if !slices.ContainsFunc(j.sentTo(*j.worker.Phone), func(s string) bool { return strings.Contains(s, "asked to move a contact") }) {
+			t.Fatalf("Priya's phone got %q, want a notice that a contact needs moving", j.sentTo(*j.worker.Phone))
+		}
+		texts := len(j.phone())
+		j.until(londonTime(2026, 11, 26, 15, 0))
+		if got := len(j.phone()); got != texts {
+			t.Fatalf("after R the person still got %q", j.last())
+		}
+	})
+}
