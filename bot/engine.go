@@ -156,9 +156,14 @@ func (c *conv) reply(ctx context.Context, kind store.MessageKind, text string) e
 }
 
 // escalate records an escalation about the person and queues its first
-// notification to their link worker.
-func (c *conv) escalate(ctx context.Context, reason store.Reason, urgency store.Urgency, note string, messageID *int64) error {
-	return Escalate(ctx, c.tx, c.person, reason, urgency, note, messageID, c.e.publicURL)
+// notification to their link worker; with stopped set, the notification
+// says the person also asked for no more messages.
+func (c *conv) escalate(ctx context.Context, reason store.Reason, urgency store.Urgency, note string, messageID *int64, stopped bool) error {
+	also := ""
+	if stopped {
+		also = "They also asked for no more messages."
+	}
+	return escalate(ctx, c.tx, c.person, reason, urgency, note, messageID, c.e.publicURL, also)
 }
 
 // Escalate records an escalation about person p and queues a notification
@@ -169,6 +174,12 @@ func (c *conv) escalate(ctx context.Context, reason store.Reason, urgency store.
 // kind of thing happened and links to publicURL/people/{id}.
 func Escalate(ctx context.Context, tx *store.Tx, p store.Person, reason store.Reason, urgency store.Urgency,
 	note string, messageID *int64, publicURL string) error {
+	return escalate(ctx, tx, p, reason, urgency, note, messageID, publicURL, "")
+}
+
+// escalate is Escalate with also, a sentence added to the notification.
+func escalate(ctx context.Context, tx *store.Tx, p store.Person, reason store.Reason, urgency store.Urgency,
+	note string, messageID *int64, publicURL, also string) error {
 	esc := store.Escalation{SchemeID: p.SchemeID, PersonID: p.ID, LinkWorkerID: p.LinkWorkerID,
 		MessageID: messageID, Reason: reason, Urgency: urgency, Note: note}
 	if err := tx.CreateEscalation(ctx, &esc); err != nil {
@@ -186,7 +197,7 @@ func Escalate(ctx context.Context, tx *store.Tx, p store.Person, reason store.Re
 		return nil
 	}
 	m := store.Message{SchemeID: p.SchemeID, LinkWorkerID: &w.ID, Channel: channel, Address: address,
-		Kind: store.MessageNotification, Body: notificationText(reason, urgency, p.ID, publicURL)}
+		Kind: store.MessageNotification, Body: notificationText(reason, urgency, p.ID, publicURL, also)}
 	if urgency != store.Urgent {
 		s, err := tx.GetScheme(ctx, p.SchemeID)
 		if err != nil {
@@ -203,7 +214,7 @@ func Escalate(ctx context.Context, tx *store.Tx, p store.Person, reason store.Re
 
 // notificationText is what a link worker's phone shows: the kind of thing,
 // never the person's name or words.
-func notificationText(reason store.Reason, urgency store.Urgency, personID int64, publicURL string) string {
+func notificationText(reason store.Reason, urgency store.Urgency, personID int64, publicURL, also string) string {
 	what := map[store.Reason]string{
 		store.ReasonRisk:           "URGENT: a message from someone you support may need you now",
 		store.ReasonWantsContact:   "someone you support would like to talk to you",
@@ -218,6 +229,9 @@ func notificationText(reason store.Reason, urgency store.Urgency, personID int64
 	}
 	if urgency == store.Urgent && reason != store.ReasonRisk {
 		what = "URGENT: " + what
+	}
+	if also != "" {
+		what += ". " + also
 	}
 	return "Linkbot: " + what + ". " + publicURL + "/people/" + strconv.FormatInt(personID, 10)
 }
@@ -241,9 +255,10 @@ func firstName(name string) string {
 }
 
 // optOut records that p asked for no more messages: it cancels their
-// planned nudges, stops their open run, and escalates to the link worker.
-// It reports false, doing nothing, when p had already opted out.
-func optOut(ctx context.Context, tx *store.Tx, p store.Person, how string, messageID *int64, publicURL string) (bool, error) {
+// planned nudges, stops their open run, and, with notify set, escalates to
+// the link worker. It reports false, doing nothing, when p had already
+// opted out.
+func optOut(ctx context.Context, tx *store.Tx, p store.Person, how string, messageID *int64, publicURL string, notify bool) (bool, error) {
 	if p.OptedOutAt != nil {
 		return false, nil
 	}
@@ -264,6 +279,9 @@ func optOut(ctx context.Context, tx *store.Tx, p store.Person, how string, messa
 	if err := tx.RecordAudit(ctx, &store.AuditEvent{SchemeID: p.SchemeID, Actor: "person", Action: "person.opted_out",
 		PersonID: &p.ID, Detail: store.JSON(`{"how":"` + how + `"}`)}); err != nil {
 		return false, err
+	}
+	if !notify {
+		return true, nil
 	}
 	return true, Escalate(ctx, tx, p, store.ReasonOptedOut, store.Routine, "opted out: "+how, messageID, publicURL)
 }

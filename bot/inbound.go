@@ -58,22 +58,29 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 	if in.Kind == KindChoice {
 		text = in.Choice
 	}
-	if k := KeywordOf(text); k != NoKeyword && in.Kind == KindMessage {
-		e.step(ctx, tx, m, "keyword", func() error { return c.keyword(ctx, k, m.ID) })
-		return nil
+	// Triage comes first: a message that may show risk gets the safety net
+	// and the urgent path whatever else it says, even STOP.
+	keyword := NoKeyword
+	if in.Kind == KindMessage {
+		keyword = KeywordOf(text)
 	}
 	urgent := false
 	if strings.TrimSpace(text) != "" && in.Kind == KindMessage {
 		result := e.classify(ctx, text, m.ID)
-		if result.Urgent && !result.ByRule && openRun != nil && e.answersRun(ctx, tx, *openRun, text) {
-			// "8" to a 0–10 question or "C" to a reminder is an answer, not a
-			// disclosure: the model's guess alone does not raise it. Lexicon
-			// phrases always do.
+		if result.Urgent && !result.ByRule && (bareKeyword(text) || openRun != nil && e.answersRun(ctx, tx, *openRun, text)) {
+			// "HELP" alone is a keyword, and "8" to a 0–10 question or "C" to
+			// a reminder is an answer, not a disclosure: the model's guess
+			// alone does not raise it. Lexicon phrases always do.
 			result.Urgent = false
 		}
 		if result.Urgent {
-			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID) })
+			stopped := keyword == KeywordStop
+			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID, stopped) })
 		}
+	}
+	if keyword != NoKeyword {
+		e.step(ctx, tx, m, "keyword", func() error { return c.keyword(ctx, keyword, m.ID, urgent) })
+		return nil
 	}
 	if openRun == nil {
 		return nil // no run waiting: the message is stored for the link worker
@@ -139,14 +146,16 @@ func body(in Inbound) string {
 	return b
 }
 
-// keyword answers STOP, START and HELP.
-func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64) error {
+// keyword answers STOP, START and HELP. With escalated set the message
+// also raised an urgent escalation, whose notice already tells the link
+// worker of a STOP: no routine one follows.
+func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64, escalated bool) error {
 	if err := c.load(ctx); err != nil {
 		return err
 	}
 	switch k {
 	case KeywordStop:
-		changed, err := optOut(ctx, c.tx, c.person, "replied with a stop request", &messageID, c.e.publicURL)
+		changed, err := optOut(ctx, c.tx, c.person, "replied with a stop request", &messageID, c.e.publicURL, !escalated)
 		if err != nil || !changed {
 			return err // confirmed once: a second STOP gets no answer
 		}
@@ -173,8 +182,9 @@ func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64) error {
 }
 
 // safetyNet answers a message that may show risk at once, escalates it as
-// urgent, and tells the link worker.
-func (c *conv) safetyNet(ctx context.Context, r TriageResult, messageID int64) error {
+// urgent, and tells the link worker; with stopped set, the notice says the
+// person also asked for no more messages.
+func (c *conv) safetyNet(ctx context.Context, r TriageResult, messageID int64, stopped bool) error {
 	if err := c.load(ctx); err != nil {
 		return err
 	}
@@ -185,7 +195,10 @@ func (c *conv) safetyNet(ctx context.Context, r TriageResult, messageID int64) e
 	if r.Reason != "" {
 		note += " (" + r.Reason + ")"
 	}
-	return c.escalate(ctx, store.ReasonRisk, store.Urgent, note, &messageID)
+	if stopped {
+		note += "; also asked for no more messages (STOP)"
+	}
+	return c.escalate(ctx, store.ReasonRisk, store.Urgent, note, &messageID, stopped)
 }
 
 // feedRun hands the reply to the person's open run, if any. A message that
@@ -326,4 +339,11 @@ func (e *Engine) link(ctx context.Context, tx *store.Tx, in Inbound) error {
 func (e *Engine) answersRun(ctx context.Context, tx *store.Tx, runID int64, text string) bool {
 	run, err := tx.GetRun(ctx, runID)
 	return err == nil && e.runs.Understands(ctx, tx, run, text)
+}
+
+// bareKeyword reports whether text is a keyword and nothing more ("HELP",
+// "stop please"), leaving no room for anything else it could mean.
+func bareKeyword(text string) bool {
+	_, ok := wholeMessage[normaliseWords(text)]
+	return ok
 }

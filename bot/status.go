@@ -66,7 +66,7 @@ func CarrierOptOut(ctx context.Context, tx *store.Tx, personID int64, publicURL 
 	if err != nil {
 		return err
 	}
-	_, err = optOut(ctx, tx, p, "opted out at the phone carrier", nil, publicURL)
+	_, err = optOut(ctx, tx, p, "opted out at the phone carrier", nil, publicURL, true)
 	return err
 }
 

@@ -283,3 +283,13 @@ func (j *journey) contact(id int64) store.Contact {
 	}
 	return c
 }
+
+
+func (j *journey) reload() store.Person {
+	j.t.Helper()
+	p, err := j.db.GetPerson(j.ctx, j.person.ID)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return p
+}

@@ -165,3 +165,25 @@ func TestRToAContactReminderAsksToMoveItAndStopsItsReminders(t *testing.T) {
 		}
 	})
 }
+
+func TestStopWithRiskAtThreeInTheMorningGetsTheSafetyNetAndAnUrgentNoticeAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, londonTime(2026, 11, 24, 3, 0))
+		j.text("Stop texting me. I am going to kill myself tonight")
+		got := j.phone()
+		if len(got) != 2 || !strings.Contains(got[0], "116 123") || !strings.Contains(got[1], "won't get any more messages") {
+			t.Fatalf("at 03:00 the phone got %q, want the safety net and then the STOP confirmation", got)
+		}
+		if j.reload().OptedOutAt == nil {
+			t.Fatal("the person asked to stop and is still opted in")
+		}
+		notices := j.sentTo(*j.worker.Phone)
+		if len(notices) != 1 || !strings.Contains(notices[0], "URGENT") || !strings.Contains(notices[0], "also asked for no more messages") {
+			t.Fatalf("Priya's phone got %q at 03:00, want one urgent notice that says both", notices)
+		}
+		esc := j.escalations()
+		if len(esc) != 1 || esc[0].Reason != store.ReasonRisk || esc[0].Urgency != store.Urgent {
+			t.Fatalf("escalations %+v, want one urgent risk escalation", esc)
+		}
+	})
+}
