@@ -284,7 +284,6 @@ func (j *journey) contact(id int64) store.Contact {
 	return c
 }
 
-
 func (j *journey) reload() store.Person {
 	j.t.Helper()
 	p, err := j.db.GetPerson(j.ctx, j.person.ID)
