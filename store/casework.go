@@ -25,12 +25,25 @@ func (tx *Tx) CancelPlannedCheckins(ctx context.Context, personID int64, prefix 
 		note, tx.now, personID, len(prefix), prefix, utc(from), keep)
 }
 
-// BringForwardNudge makes the planned nudge with key due at due if it was
-// due later, and reports whether it did.
-func (tx *Tx) BringForwardNudge(ctx context.Context, key string, due time.Time) (bool, error) {
-	n, err := tx.exec(ctx, "bring nudge forward", `UPDATE nudges SET due_at = ? WHERE key = ? AND status = 'planned' AND due_at > ?`,
-		utc(due), key, utc(due))
-	return n > 0, err
+// PlanNudgesAgain plans list as PlanNudges does, and also sets each to
+// planned, due at its DueAt, where a nudge with its key is already planned
+// or was cancelled (by a pause or an opt-out, say): planning a nudge again
+// after it was cancelled brings it back. It returns how many it inserted
+// or changed.
+func (tx *Tx) PlanNudgesAgain(ctx context.Context, list []*Nudge) (int64, error) {
+	total, err := tx.PlanNudges(ctx, list)
+	if err != nil {
+		return total, err
+	}
+	for _, n := range list {
+		k, err := tx.exec(ctx, "plan nudge again", `UPDATE nudges SET status = 'planned', due_at = ?, note = '', finished_at = NULL
+			WHERE key = ? AND (status = 'cancelled' OR (status = 'planned' AND due_at <> ?))`, utc(n.DueAt), n.Key, utc(n.DueAt))
+		if err != nil {
+			return total, err
+		}
+		total += k
+	}
+	return total, nil
 }
 
 // EndSupport records that the person's support ended now, for reason. A

@@ -46,7 +46,7 @@ func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner,
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("/", inbox.New(inbox.Config{DB: db, // the web inbox, admin pages and JSON API
-		ContactChanged: planner.PlanContact, PersonAdded: planner.PlanCheckIns}))
+		ContactChanged: planner.PlanContact, PersonAdded: planner.StartSupport}))
 	return instrument(mux, reg)
 }
 
