@@ -16,6 +16,7 @@ import (
 	"github.com/linkbot/linkbot/bot/inbox/inboxtest"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
@@ -199,7 +200,7 @@ func (r *rig) inboxSession() *http.Client {
 	if err := r.db.UpdateLinkWorker(r.ctx, r.worker); err != nil {
 		r.t.Fatal(err)
 	}
-	r.web.Config.Handler.(*http.ServeMux).Handle("/", inbox.New(inbox.Config{DB: r.db, InsecureCookies: true, Now: r.clock.Now, Logger: quiet}))
+	r.web.Config.Handler.(*http.ServeMux).Handle("/", inbox.New(inbox.Config{DB: r.db, Nudges: nudges.NewPlanner(), InsecureCookies: true, Now: r.clock.Now, Logger: quiet}))
 	c := &http.Client{Jar: inboxtest.NewJar(r.clock.Now)}
 	resp, err := c.PostForm(r.web.URL+"/login", url.Values{"email": {*r.worker.Email}, "password": {password}})
 	if err != nil {

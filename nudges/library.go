@@ -15,6 +15,7 @@ const (
 	KeyCheckin         = "ons4"
 	KeySuggestion      = "activity-suggestion"
 	KeyFollowup        = "activity-followup"
+	KeyWelcome         = "welcome"
 )
 
 // Versions finds and parses the dialogue versions runs use, keeping each

@@ -13,7 +13,7 @@ func TestADueCheckinStartsARunAndQueuesItsFirstMessages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, time.Date(2026, 6, 1, 9, 30, 0, 0, time.UTC))
 		p := f.person()
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 		if n := f.drain(); n != 1 {
 			t.Fatalf("claimed %d nudges, want the start-of-support check-in", n)
 		}
@@ -55,7 +55,7 @@ func TestStopThenADueNudgeSendsNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC))
 		p := f.person()
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 		// STOP arrives, but the pipeline has not cancelled the nudges (yet).
 		if err := db.SetOptedOut(f.ctx, p.ID, &f.now); err != nil {
 			t.Fatal(err)
@@ -172,7 +172,7 @@ func TestUnansweredCheckinGetsAGentleReminderThenExpires(t *testing.T) {
 		f := newFixture(t, db, time.Time{})
 		f.now = f.local(2026, 6, 1, 10, 0)
 		p := f.person()
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 		f.drain()
 		f.now = f.now.Add(48 * time.Hour)
 		f.drain()
@@ -199,7 +199,7 @@ func TestTwoUnansweredCheckinsInARowReachTheLinkWorker(t *testing.T) {
 		f := newFixture(t, db, time.Time{})
 		f.now = f.local(2026, 6, 1, 10, 0)
 		p := f.person()
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 		var expiries []time.Time
 		for i := 0; i < 12*7*24; i++ { // twelve weeks, hour by hour: three check-ins, none answered
 			f.drain()
@@ -232,7 +232,7 @@ func TestARepliedTimerNeverFires(t *testing.T) {
 		f := newFixture(t, db, time.Time{})
 		f.now = f.local(2026, 6, 1, 10, 0)
 		p := f.person()
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 		f.drain()
 		f.now = f.now.Add(time.Hour)
 		f.reply(p, "7")
@@ -256,7 +256,7 @@ func TestARunWhoseTimersWereLostDoesNotHoldBackCheckinsForever(t *testing.T) {
 		f := newFixture(t, db, time.Time{})
 		f.now = f.local(2026, 6, 1, 10, 0)
 		p := f.person()
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 		f.drain()
 		// STOP then START: the pipeline cancelled every open nudge, timers too.
 		f.inTx(func(tx *store.Tx) error {
@@ -288,7 +288,7 @@ func TestAReminderCancelledAfterItWasClaimedNeverGoesAndTheRestOfItsBatchDoes(t 
 		a, b := f.person(), f.person()
 		c := storetest.Contact(t, db, b, func(c *store.Contact) { c.StartsAt = f.local(2026, 6, 1, 14, 0) })
 		f.inTx(func(tx *store.Tx) error {
-			if err := f.planner.PlanCheckIns(f.ctx, tx, a); err != nil {
+			if err := f.planner.planCheckins(f.ctx, tx, a, tx.Now()); err != nil {
 				return err
 			}
 			return f.planner.PlanContact(f.ctx, tx, c)

@@ -62,15 +62,18 @@ func isRecurring(n store.Nudge) bool {
 
 // PlanContact plans, re-plans or drops the reminders of a contact, and
 // plans an activity suggestion after a contact that took place. Call it in
-// the transaction that books, moves, cancels or completes the contact.
+// the transaction that books, moves, cancels or completes the contact, or
+// records that the person did not attend it.
 //
 // Reminders follow the scheme's reminder dialogue (by default 3 days and 2
 // hours before). A reminder whose time has passed is left out, so a contact
 // booked less than 3 days ahead still gets the 2-hour one. A reminder that
 // would fall in quiet hours goes at the end of the send hours before them
 // (a 2-hour reminder for an 08:30 visit goes the evening before). A moved
-// contact's old reminders are cancelled; a cancelled or done contact, or a
-// person who opted out or whose support ended, has none.
+// contact's old reminders are cancelled; a cancelled, done or missed
+// (did-not-attend) contact, or a person who opted out or whose support
+// ended, has none. A missed contact plans nothing new: the link worker
+// decides what comes next.
 func (p *Planner) PlanContact(ctx context.Context, tx *store.Tx, c store.Contact) error {
 	person, err := tx.GetPerson(ctx, c.PersonID)
 	if err != nil {
@@ -131,13 +134,12 @@ func (p *Planner) reminders(ctx context.Context, tx *store.Tx, person store.Pers
 	return list, nil
 }
 
-// PlanCheckIns plans a person's check-ins from the scheme's check-in
-// dialogue: one now if it runs at the start of support, and the next
-// occurrence of its recurrence (only the next: each check-in plans the one
-// after it when it fires). A recurring check-in less than a week after the
-// person was referred is left for the one after. Call it when support
-// starts, and again when a person opts back in.
-func (p *Planner) PlanCheckIns(ctx context.Context, tx *store.Tx, person store.Person) error {
+// planCheckins plans a person's check-ins from the scheme's check-in
+// dialogue: one at startAt if it runs at the start of support, and the
+// next occurrence of its recurrence (only the next: each check-in plans the
+// one after it when it fires). A recurring check-in less than a week after
+// the person was referred is left for the one after. StartSupport calls it.
+func (p *Planner) planCheckins(ctx context.Context, tx *store.Tx, person store.Person, startAt time.Time) error {
 	if !reachable(person) {
 		return nil
 	}
@@ -150,17 +152,14 @@ func (p *Planner) PlanCheckIns(ctx context.Context, tx *store.Tx, person store.P
 	if err != nil {
 		return fmt.Errorf("plan check-ins: %w", err)
 	}
-	var list []*store.Nudge
 	if v.Dialogue.Schedule.AtStart {
-		list = append(list, &store.Nudge{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
-			Key: "checkin:start:" + key + ":" + strconv.FormatInt(person.ID, 10), DueAt: tx.Now(), DialogueKey: &key})
-	}
-	if len(list) > 0 {
+		list := []*store.Nudge{{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
+			Key: "checkin:start:" + key + ":" + strconv.FormatInt(person.ID, 10), DueAt: startAt, DialogueKey: &key}}
 		if _, err := tx.PlanNudges(ctx, list); err != nil {
-			return err
+			return fmt.Errorf("plan check-ins: %w", err)
 		}
 		if err := tx.NotifyNudges(ctx); err != nil { // due now: wake the claim loops
-			return err
+			return fmt.Errorf("plan check-ins: %w", err)
 		}
 	}
 	return p.PlanNextCheckin(ctx, tx, person)
@@ -173,27 +172,40 @@ func (p *Planner) PlanNextCheckin(ctx context.Context, tx *store.Tx, person stor
 	if !reachable(person) {
 		return nil
 	}
+	n, err := p.nextRecurring(ctx, tx, person, tx.Now())
+	if err != nil || n == nil {
+		return err
+	}
+	if _, err := tx.PlanNudges(ctx, []*store.Nudge{n}); err != nil {
+		return fmt.Errorf("plan next check-in: %w", err)
+	}
+	return nil
+}
+
+// nextRecurring is the person's first recurring check-in after t (see
+// nextCheckin), unplanned, or nil if the scheme's check-in dialogue does
+// not recur.
+func (p *Planner) nextRecurring(ctx context.Context, tx *store.Tx, person store.Person, t time.Time) (*store.Nudge, error) {
 	scheme, err := tx.GetScheme(ctx, person.SchemeID)
 	if err != nil {
-		return fmt.Errorf("plan next check-in: %w", err)
+		return nil, fmt.Errorf("plan next check-in: %w", err)
 	}
 	key := CheckinKey(scheme)
 	v, err := p.Versions.Published(ctx, tx, scheme.ID, key)
 	if err != nil {
-		return fmt.Errorf("plan next check-in: %w", err)
+		return nil, fmt.Errorf("plan next check-in: %w", err)
 	}
 	r := v.Dialogue.Schedule.Every
 	if r == nil {
-		return nil
+		return nil, nil
 	}
 	loc, err := scheme.Location()
 	if err != nil {
-		return fmt.Errorf("plan next check-in: %w", err)
+		return nil, fmt.Errorf("plan next check-in: %w", err)
 	}
-	due := nextCheckin(tx.Now(), person.ReferredAt, loc, *r)
-	_, err = tx.PlanNudges(ctx, []*store.Nudge{{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
-		Key: recurringKey(key, v.Row.ID, person.ID, due), DueAt: due, DialogueKey: &key}})
-	return err
+	due := nextCheckin(t, person.ReferredAt, loc, *r)
+	return &store.Nudge{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
+		Key: recurringKey(key, v.Row.ID, person.ID, due), DueAt: due, DialogueKey: &key}, nil
 }
 
 // firstCheckinGap is how long after referral the first recurring check-in
@@ -211,22 +223,40 @@ func nextCheckin(now, referredAt time.Time, loc *time.Location, r dialogues.Recu
 }
 
 // PlanEndOfSupport plans the check-in at the end of support at the given
-// time, if the scheme's check-in dialogue runs at the end. Call it when
-// the link worker sets the end date, before the person's support is ended:
-// nudges never go to a person whose support has ended.
+// time, if the scheme's check-in dialogue runs at the end. EndSupport plans
+// it due at once; call this instead when the link worker sets an end date
+// ahead, before the person's support is ended.
 func (p *Planner) PlanEndOfSupport(ctx context.Context, tx *store.Tx, person store.Person, at time.Time) error {
+	n, err := p.endCheckin(ctx, tx, person, at)
+	if err != nil || n == nil {
+		return err
+	}
+	if _, err := tx.PlanNudges(ctx, []*store.Nudge{n}); err != nil {
+		return fmt.Errorf("plan end of support: %w", err)
+	}
+	return nil
+}
+
+// endCheckinPrefix starts the key of every check-in at the end of support.
+const endCheckinPrefix = "checkin:end:"
+
+// endCheckin is the person's check-in at the end of support due at at,
+// unplanned, or nil if the scheme's check-in dialogue does not run at the end.
+func (p *Planner) endCheckin(ctx context.Context, tx *store.Tx, person store.Person, at time.Time) (*store.Nudge, error) {
 	scheme, err := tx.GetScheme(ctx, person.SchemeID)
 	if err != nil {
-		return fmt.Errorf("plan end of support: %w", err)
+		return nil, fmt.Errorf("plan end of support: %w", err)
 	}
 	key := CheckinKey(scheme)
 	v, err := p.Versions.Published(ctx, tx, scheme.ID, key)
-	if err != nil || !v.Dialogue.Schedule.AtEnd {
-		return err
+	if err != nil {
+		return nil, fmt.Errorf("plan end of support: %w", err)
 	}
-	_, err = tx.PlanNudges(ctx, []*store.Nudge{{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
-		Key: "checkin:end:" + key + ":" + strconv.FormatInt(person.ID, 10), DueAt: at, DialogueKey: &key}})
-	return err
+	if !v.Dialogue.Schedule.AtEnd {
+		return nil, nil
+	}
+	return &store.Nudge{SchemeID: scheme.ID, PersonID: person.ID, Kind: store.NudgeCheckin,
+		Key: endCheckinPrefix + key + ":" + strconv.FormatInt(person.ID, 10), DueAt: at, DialogueKey: &key}, nil
 }
 
 // PlanSuggestion plans an activity suggestion after an event at the given

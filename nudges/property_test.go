@@ -80,7 +80,7 @@ func propertyTrial(t *testing.T, db *store.DB, rng *rand.Rand, trial int) bool {
 	var subjects []*subject
 	for i := 0; i < 6; i++ {
 		s := &subject{person: f.person(), startsLog: map[int64][]startsAt{}}
-		f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, s.person) })
+		f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, s.person, tx.Now()) })
 		for k := 0; k < 2; k++ {
 			c := storetest.Contact(t, db, s.person, func(c *store.Contact) {
 				c.StartsAt = f.now.Add(time.Duration(1+rng.IntN(14*24)) * time.Hour)

@@ -25,7 +25,7 @@ func TestAWeeklyTenOClockCheckinFiresAtTenLocalOnTheMondaysAroundBothClockChange
 			p := f.person(func(p *store.Person) { p.ReferredAt = w.from.AddDate(0, -1, 0) })
 			// Support started a month ago; only the recurring check-in is due.
 			f.inTx(func(tx *store.Tx) error {
-				return f.planner.PlanCheckIns(f.ctx, tx, p)
+				return f.planner.planCheckins(f.ctx, tx, p, tx.Now())
 			})
 			for ; f.now.Before(w.to); f.now = f.now.Add(time.Hour) {
 				f.drain()
@@ -54,7 +54,7 @@ func TestChangingTheCheckinScheduleReplansEveryonesNextCheckin(t *testing.T) {
 		var people []store.Person
 		for i := 0; i < 30; i++ {
 			p := f.person(func(p *store.Person) { p.ReferredAt = f.now.AddDate(0, -1, 0) })
-			f.inTx(func(tx *store.Tx) error { return f.planner.PlanCheckIns(f.ctx, tx, p) })
+			f.inTx(func(tx *store.Tx) error { return f.planner.planCheckins(f.ctx, tx, p, tx.Now()) })
 			people = append(people, p)
 		}
 		stopped := people[0]

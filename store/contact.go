@@ -26,6 +26,7 @@ const (
 	ContactRearrangeRequested ContactStatus = "rearrange_requested"
 	ContactCancelled          ContactStatus = "cancelled"
 	ContactDone               ContactStatus = "done"
+	ContactDidNotAttend       ContactStatus = "did_not_attend" // the person did not come and did not say
 )
 
 // Contact is an appointment between a link worker and a person of the same scheme.

@@ -59,6 +59,7 @@ type Person struct {
 	Area             string         `db:"area"`
 	Status           PersonStatus   `db:"status"`
 	EndedAt          *time.Time     `db:"ended_at"`
+	EndedReason      string         `db:"ended_reason"` // why support ended, in the link worker's words
 	ReferredAt       time.Time      `db:"referred_at"`
 	ReferredBy       string         `db:"referred_by"`
 	ReferralSource   ReferralSource `db:"referral_source"`
@@ -66,7 +67,7 @@ type Person struct {
 }
 
 const personColumns = `id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet,
-	consent_at, consent_by, opted_out_at, interests, area, status, ended_at, referred_at, referred_by, referral_source, created_at`
+	consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at`
 
 // CreatePerson inserts p, filling in defaults, ID and CreatedAt. A zero
 // ReferredAt is now.
@@ -90,9 +91,9 @@ func (tx *Tx) CreatePerson(ctx context.Context, p *Person) error {
 	p.CreatedAt = tx.now
 	id, err := tx.insertNamed(ctx, "create person", `INSERT INTO people
 		(scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet,
-		 consent_at, consent_by, opted_out_at, interests, area, status, ended_at, referred_at, referred_by, referral_source, created_at)
+		 consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at)
 		VALUES (:scheme_id, :link_worker_id, :name, :phone, :telegram_chat_id, :preferred_channel, :language, :discreet,
-		 :consent_at, :consent_by, :opted_out_at, :interests, :area, :status, :ended_at, :referred_at, :referred_by, :referral_source, :created_at)`, p)
+		 :consent_at, :consent_by, :opted_out_at, :interests, :area, :status, :ended_at, :ended_reason, :referred_at, :referred_by, :referral_source, :created_at)`, p)
 	p.ID = id
 	return err
 }
@@ -154,7 +155,7 @@ func (tx *Tx) UpdatePerson(ctx context.Context, p Person) error {
 	return tx.execNamedOne(ctx, "update person", `UPDATE people SET link_worker_id = :link_worker_id, name = :name,
 		phone = :phone, telegram_chat_id = :telegram_chat_id, preferred_channel = :preferred_channel, language = :language,
 		discreet = :discreet, consent_at = :consent_at, consent_by = :consent_by, opted_out_at = :opted_out_at,
-		interests = :interests, area = :area, status = :status, ended_at = :ended_at, referred_at = :referred_at,
+		interests = :interests, area = :area, status = :status, ended_at = :ended_at, ended_reason = :ended_reason, referred_at = :referred_at,
 		referred_by = :referred_by, referral_source = :referral_source WHERE id = :id`, p)
 }
 

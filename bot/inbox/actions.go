@@ -131,12 +131,19 @@ func (a *app) addNote(w http.ResponseWriter, r *http.Request) {
 }
 
 // recordConsent records that the person agreed, now, to messages from the
-// scheme, with the viewer as the one who recorded it.
+// scheme, with the viewer as the one who recorded it, and starts their
+// support: the welcome and the first check-in are planned.
 func (a *app) recordConsent(w http.ResponseWriter, r *http.Request) {
 	a.personAction(w, r, "consent", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		if p.ConsentAt != nil {
+			return nil
+		}
 		now := tx.Now()
 		p.ConsentAt, p.ConsentBy = &now, &v.Worker.ID
 		if err := tx.UpdatePerson(ctx, p); err != nil {
+			return err
+		}
+		if err := a.Nudges.StartSupport(ctx, tx, p); err != nil {
 			return err
 		}
 		return audit(ctx, tx, v, p.ID, "person.consent_recorded", nil)
@@ -169,6 +176,9 @@ func (a *app) setOptOut(w http.ResponseWriter, r *http.Request) {
 		if err := tx.UpdatePerson(ctx, p); err != nil {
 			return err
 		}
+		if err := a.Nudges.Resume(ctx, tx, p); err != nil {
+			return err
+		}
 		return audit(ctx, tx, v, p.ID, "person.opted_in", map[string]any{"by": "link_worker"})
 	})
 }
@@ -183,11 +193,12 @@ func (a *app) setDiscreet(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// pauseNudges holds the person's nudges for some days, or resumes them.
+// pauseNudges holds the person's nudges for some days (the check-ins
+// carry on after), or resumes them now.
 func (a *app) pauseNudges(w http.ResponseWriter, r *http.Request) {
 	a.personAction(w, r, "pause nudges", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
 		if r.PostFormValue("resume") != "" {
-			if err := tx.ResumeNudges(ctx, p.ID); err != nil {
+			if err := a.Nudges.Resume(ctx, tx, p); err != nil {
 				return err
 			}
 			return audit(ctx, tx, v, p.ID, "nudges.resumed", nil)
@@ -197,11 +208,42 @@ func (a *app) pauseNudges(w http.ResponseWriter, r *http.Request) {
 			return formRefusal("Pause for between 1 and 90 days.")
 		}
 		until := tx.Now().AddDate(0, 0, days)
-		if _, err := tx.PauseNudges(ctx, p.SchemeID, p.ID, v.Worker.ID, until); err != nil {
+		if err := a.Nudges.Pause(ctx, tx, p, v.Worker.ID, until); err != nil {
 			return err
 		}
 		return audit(ctx, tx, v, p.ID, "nudges.paused", map[string]any{"days": days})
 	})
+}
+
+// maxEndReason is the longest reason for ending support the inbox keeps.
+const maxEndReason = 500
+
+// endSupport ends the person's support, for the reason the link worker
+// gives: every planned nudge is cancelled but the check-in at the end.
+func (a *app) endSupport(w http.ResponseWriter, r *http.Request) {
+	a.personAction(w, r, "end support", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
+		reason := strings.TrimSpace(r.PostFormValue("reason"))
+		if why := endRefusal(p, reason); why != "" {
+			return formRefusal(why)
+		}
+		if err := a.Nudges.EndSupport(ctx, tx, p, reason); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, p.ID, "person.support_ended", map[string]any{"reason": reason})
+	})
+}
+
+// endRefusal says why support cannot end for reason, or "".
+func endRefusal(p store.Person, reason string) string {
+	switch {
+	case p.Status != store.PersonActive:
+		return p.Name + "'s support has already ended."
+	case reason == "":
+		return "Say why support is ending."
+	case utf8.RuneCountInString(reason) > maxEndReason:
+		return fmt.Sprintf("Keep the reason under %d characters.", maxEndReason)
+	}
+	return ""
 }
 
 // startDialogue plans a published dialogue for the person now; the nudge

@@ -75,8 +75,8 @@ func TestAdminSettingsDutyCoverAndGroups(t *testing.T) {
 			t.Fatalf("quiet hours that end before they start: %d, want 400", status)
 		}
 
-		from := time.Now().Add(time.Hour).In(london).Format("2006-01-02T15:04")
-		until := time.Now().Add(10 * time.Hour).In(london).Format("2006-01-02T15:04")
+		from := w.now.Add(time.Hour).In(london).Format("2006-01-02T15:04")
+		until := w.now.Add(10 * time.Hour).In(london).Format("2006-01-02T15:04")
 		if status, body := b.post("/admin/duty", url.Values{"worker": {itoa(w.sara.ID)}, "starts_at": {from}, "ends_at": {until}}); status != 200 || !strings.Contains(body, w.sara.Name) {
 			t.Fatalf("duty cover: %d", status)
 		}
@@ -94,7 +94,7 @@ func TestAdminSettingsDutyCoverAndGroups(t *testing.T) {
 		}
 		r := store.Referral{SchemeID: w.scheme.ID, PersonID: w.tomsPerson.ID, GroupID: groups[0].ID}
 		db.CreateReferral(ctx, &r)
-		now := time.Now()
+		now := w.now
 		r.AcceptedAt = &now
 		db.UpdateReferral(ctx, r)
 		if _, body := b.get("/admin/groups"); !strings.Contains(body, "1 / 8") {

@@ -103,6 +103,8 @@ func (a *app) checkDialogue(w http.ResponseWriter, r *http.Request) {
 
 // publishDialogue saves a valid dialogue as the next version of its key and
 // publishes it: new runs start on it, runs under way keep their version.
+// After a check-in dialogue is published, everyone's next check-in is
+// planned again from its schedule.
 func (a *app) publishDialogue(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r)
 	name, source := uploadedDialogue(r)
@@ -126,6 +128,16 @@ func (a *app) publishDialogue(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.storeError(w, r, "publish dialogue", err)
 		return
+	}
+	if d.Kind == dialogues.KindCheckin {
+		// It may be the scheme's check-in dialogue, with a new schedule:
+		// everyone's next check-in follows the published version.
+		if _, err := a.Nudges.ReplanScheme(ctx, a.DB, v.Worker.SchemeID); err != nil {
+			a.Logger.Error("inbox: re-plan check-ins after publishing", "scheme", v.Worker.SchemeID, "dialogue", d.Key, "err", err)
+			http.Error(w, "The dialogue was published, but planning everyone's next check-in failed. Publish it again to try again.",
+				http.StatusInternalServerError)
+			return
+		}
 	}
 	http.Redirect(w, r, "/admin/dialogues", http.StatusSeeOther)
 }

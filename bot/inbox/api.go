@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,7 +37,9 @@ func (e *fieldError) Error() string { return e.Field + ": " + e.Problem }
 func (a *app) apiHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/people", a.apiCreatePerson)
+	mux.HandleFunc("POST /api/v1/people/{id}/end", a.apiEndSupport)
 	mux.HandleFunc("POST /api/v1/contacts", a.apiBookContact)
+	mux.HandleFunc("POST /api/v1/contacts/{id}/outcome", a.apiContactOutcome)
 	mux.HandleFunc("GET /api/v1/escalations", a.apiOpenEscalations)
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "", "no such API endpoint; see the README for the API")
@@ -156,12 +159,22 @@ type apiPerson struct {
 	Interests        []string `json:"interests,omitempty"`
 	Discreet         bool     `json:"discreet,omitempty"`
 	ReferredAt       string   `json:"referred_at,omitempty"`
+	ConsentAt        string   `json:"consent_at,omitempty"`
+	ConsentBy        string   `json:"consent_by,omitempty"`
 }
 
 var referralSources = map[string]bool{"gp": true, "practice_staff": true, "self": true, "social_care": true,
 	"voluntary_sector": true, "housing": true, "other": true}
 
-// apiCreatePerson creates a person from a referral.
+// apiCreatePerson creates a person from a referral, and starts their
+// support if their consent to messages is recorded.
+//
+// Consent is given as consent_at, when the person agreed (an RFC 3339
+// time, not in the future), and consent_by, the email of the scheme's
+// link worker who recorded it (by default the person's link worker). With
+// consent the person is sent the scheme's welcome at once, then the first
+// check-in; without it nothing is sent until a link worker records consent
+// on the person's page.
 func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 	schemeID := schemeOf(r.Context())
 	var in apiPerson
@@ -182,10 +195,8 @@ func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 			}
 			return err
 		}
-		if a.PersonAdded != nil {
-			if err := a.PersonAdded(r.Context(), tx, p); err != nil {
-				return err
-			}
+		if err := a.Nudges.StartSupport(r.Context(), tx, p); err != nil {
+			return err
 		}
 		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.referred", PersonID: &p.ID}
 		return tx.RecordAudit(r.Context(), &e)
@@ -196,6 +207,9 @@ func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 	}
 	in.ID, in.Phone, in.PreferredChannel, in.Language = p.ID, deref(p.Phone), string(p.PreferredChannel), p.Language
 	in.ReferralSource, in.ReferredAt = string(p.ReferralSource), p.ReferredAt.Format(time.RFC3339)
+	if p.ConsentAt != nil {
+		in.ConsentAt = p.ConsentAt.Format(time.RFC3339)
+	}
 	writeJSON(w, http.StatusCreated, in)
 }
 
@@ -247,6 +261,37 @@ func readAPIPerson(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person)
 		}
 		p.LinkWorkerID = &lw.ID
 	}
+	return readAPIConsent(r, tx, in, p)
+}
+
+// readAPIConsent reads consent_at and consent_by into p.
+func readAPIConsent(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person) error {
+	if in.ConsentAt == "" {
+		if in.ConsentBy != "" {
+			return &fieldError{"consent_at", "is required with consent_by: when did the person agree to messages?"}
+		}
+		return nil
+	}
+	at, err := time.Parse(time.RFC3339, in.ConsentAt)
+	if err != nil {
+		return &fieldError{"consent_at", "must be a time such as 2026-11-23T10:30:00Z"}
+	}
+	if at.After(tx.Now()) {
+		return &fieldError{"consent_at", "must not be in the future"}
+	}
+	switch {
+	case in.ConsentBy != "":
+		lw, err := tx.GetLinkWorkerByEmail(r.Context(), in.ConsentBy)
+		if err != nil || lw.SchemeID != p.SchemeID {
+			return &fieldError{"consent_by", "is not a link worker of this scheme"}
+		}
+		p.ConsentBy = &lw.ID
+	case p.LinkWorkerID != nil:
+		p.ConsentBy = p.LinkWorkerID
+	default:
+		return &fieldError{"consent_by", "is required: give the email of the link worker who recorded consent"}
+	}
+	p.ConsentAt = &at
 	return nil
 }
 
@@ -316,6 +361,124 @@ func (a *app) apiBookContact(w http.ResponseWriter, r *http.Request) {
 	}
 	in.ID, in.Status, in.StartsAt = c.ID, string(c.Status), c.StartsAt.Format(time.RFC3339)
 	writeJSON(w, http.StatusCreated, in)
+}
+
+// apiEnd is the body of an end of support.
+type apiEnd struct {
+	Reason string `json:"reason"`
+}
+
+// apiEndSupport ends the support of a person of the scheme, for a reason:
+// the check-in at the end of support is sent, every other planned nudge is
+// cancelled. It answers 200 with {"id", "status": "ended", "ended_at",
+// "reason"}; a person whose support has already ended is a 409.
+func (a *app) apiEndSupport(w http.ResponseWriter, r *http.Request) {
+	schemeID := schemeOf(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "", "no such person")
+		return
+	}
+	var in apiEnd
+	if err := decode(r, &in); err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	var p store.Person
+	err = a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if p, err = tx.GetPersonInScope(r.Context(), id, schemeID, 0); err != nil {
+			return err
+		}
+		if p.Status != store.PersonActive {
+			return errAlreadyEnded
+		}
+		if why := endRefusal(p, in.Reason); why != "" {
+			return &fieldError{"reason", why}
+		}
+		if err := a.Nudges.EndSupport(r.Context(), tx, p, in.Reason); err != nil {
+			return err
+		}
+		if p, err = tx.GetPerson(r.Context(), id); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"reason": in.Reason})
+		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.support_ended", PersonID: &p.ID, Detail: detail}
+		return tx.RecordAudit(r.Context(), &e)
+	})
+	if errors.Is(err, errAlreadyEnded) {
+		writeProblem(w, http.StatusConflict, "", "this person's support has already ended")
+		return
+	}
+	if err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": p.ID, "status": p.Status, "ended_at": p.EndedAt, "reason": p.EndedReason})
+}
+
+// errAlreadyEnded refuses to end support that has ended.
+var errAlreadyEnded = errors.New("support has already ended")
+
+// apiOutcome is the body of a contact's outcome.
+type apiOutcome struct {
+	Outcome string `json:"outcome"`
+}
+
+// apiContactOutcome records how a contact of the scheme went: "done" (it
+// took place; an activity suggestion follows) or "did_not_attend" (the
+// person did not come; its reminders are cancelled). The contact must have
+// begun and not be settled already (409). It answers 200 with the contact.
+func (a *app) apiContactOutcome(w http.ResponseWriter, r *http.Request) {
+	schemeID := schemeOf(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "", "no such contact")
+		return
+	}
+	var in apiOutcome
+	if err := decode(r, &in); err != nil {
+		a.badInput(w, r, err)
+		return
+	}
+	outcome := store.ContactStatus(in.Outcome)
+	if outcome != store.ContactDone && outcome != store.ContactDidNotAttend {
+		writeProblem(w, http.StatusBadRequest, "outcome", `must be "done" or "did_not_attend"`)
+		return
+	}
+	var c store.Contact
+	var refused string
+	err = a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if c, err = tx.GetContact(r.Context(), id); err != nil {
+			return err
+		}
+		if c.SchemeID != schemeID {
+			return &store.Error{Code: store.NotFound, Op: "contact outcome", Message: "not this scheme's contact"}
+		}
+		if refused = setOutcome(&c, outcome, tx.Now()); refused != "" {
+			return nil
+		}
+		if err := tx.UpdateContact(r.Context(), c); err != nil {
+			return err
+		}
+		if err := a.contactChanged(r.Context(), tx, c); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"contact_id": c.ID})
+		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "contact." + string(outcome), PersonID: &c.PersonID, Detail: detail}
+		return tx.RecordAudit(r.Context(), &e)
+	})
+	switch {
+	case err != nil:
+		a.badInput(w, r, err)
+	case refused != "":
+		writeProblem(w, http.StatusConflict, "", refused)
+	default:
+		writeJSON(w, http.StatusOK, apiContact{ID: c.ID, PersonID: c.PersonID, StartsAt: c.StartsAt.Format(time.RFC3339),
+			Kind: string(c.Kind), Place: c.Place, Status: string(c.Status)})
+	}
 }
 
 // apiEscalation is an open escalation as the API gives it: never the

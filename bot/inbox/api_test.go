@@ -98,7 +98,7 @@ func TestAPI(t *testing.T) {
 		})
 
 		t.Run("BookContact", func(t *testing.T) {
-			at := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+			at := w.now.Add(72 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 			status, out := w.call(t, token, "POST", "/api/v1/contacts",
 				`{"person_id":`+itoa(w.tomsPerson.ID)+`,"starts_at":"`+at+`","kind":"phone"}`)
 			if status != http.StatusCreated || out["status"] != "booked" {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
@@ -45,7 +46,7 @@ func caseloadHistory(b *testing.B, db *store.DB, people int) (http.Handler, *htt
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := inbox.New(inbox.Config{DB: db, InsecureCookies: true})
+	h := inbox.New(inbox.Config{DB: db, Nudges: nudges.NewPlanner(), InsecureCookies: true})
 	rec := httptest.NewRecorder()
 	form := strings.NewReader("email=" + *worker.Email + "&password=" + password)
 	req := httptest.NewRequest("POST", "/login", form)

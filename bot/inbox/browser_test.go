@@ -89,6 +89,18 @@ type pipeline struct {
 	disp   *dispatch.Dispatcher
 }
 
+// onTheRealClock puts the world's server and database back on the
+// machine's clock: Chromium judges the session cookie's expiry by it.
+func onTheRealClock(t *testing.T, w *world) {
+	t.Helper()
+	w.srv.Close()
+	w.db.SetClock(time.Now)
+	cfg := w.config()
+	cfg.Now = time.Now
+	w.srv = httptest.NewServer(inbox.New(cfg))
+	t.Cleanup(w.srv.Close)
+}
+
 // wirePipeline replaces the world's server with the whole pipeline.
 func wirePipeline(t *testing.T, w *world) *pipeline {
 	t.Helper()
@@ -107,7 +119,7 @@ func wirePipeline(t *testing.T, w *world) *pipeline {
 	}
 	mux.Handle("POST "+sms.InboundPath, sms.InboundHandler(p.cfg, engine))
 	mux.Handle("POST "+sms.StatusPath, sms.StatusHandler(p.cfg, engine))
-	mux.Handle("/", inbox.New(inbox.Config{DB: w.db, InsecureCookies: true, Logger: logger}))
+	mux.Handle("/", inbox.New(inbox.Config{DB: w.db, Nudges: nudges.NewPlanner(), InsecureCookies: true, Logger: logger}))
 	p.disp = dispatch.New(w.db, dispatch.Config{
 		Senders:   map[store.Channel]bot.Sender{store.ChannelSMS: sms.NewSender(p.cfg)},
 		PublicURL: w.srv.URL,
@@ -159,6 +171,7 @@ func (p *pipeline) sentTo(address string) []smstest.Message {
 func TestBrowserJourneys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
+		onTheRealClock(t, w)
 		p := wirePipeline(t, w)
 		ctx := newChromium(t)
 		signInWithBrowser(t, ctx, w.srv.URL, w.tom)
@@ -263,6 +276,7 @@ func TestBrowserJourneys(t *testing.T) {
 func TestBrowserBrokenDialogueShowsTheLine(t *testing.T) {
 	db := storetest.SQLite(t)
 	w := newWorld(t, db)
+	onTheRealClock(t, w)
 	ctx := newChromium(t)
 	signInWithBrowser(t, ctx, w.srv.URL, w.admin)
 	// The built-in ONS4 check-in with one typo: "goto" written "goot".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/linkbot/linkbot/store"
 )
@@ -25,13 +26,42 @@ func knownKind(k string) bool {
 	return false
 }
 
-// contactChanged re-plans a contact's reminders. This is the one place the
-// inbox asks for it, inside the transaction that changed the contact.
+// contactChanged re-plans a contact's reminders (and, after one that took
+// place, a suggestion). This is the one place the inbox asks for it,
+// inside the transaction that changed the contact.
 func (a *app) contactChanged(ctx context.Context, tx *store.Tx, c store.Contact) error {
-	if a.ContactChanged == nil {
-		return nil
+	return a.Nudges.PlanContact(ctx, tx, c)
+}
+
+// closed reports whether a contact's outcome is settled: nothing more can
+// be done to it.
+func closed(s store.ContactStatus) bool {
+	return s == store.ContactCancelled || s == store.ContactDone || s == store.ContactDidNotAttend
+}
+
+// setOutcome records that a contact took place (done) or that the person
+// did not come (did not attend). It must have begun; one already settled
+// is refused with the reason.
+func setOutcome(c *store.Contact, outcome store.ContactStatus, now time.Time) string {
+	switch {
+	case closed(c.Status):
+		return "That contact is already " + statusWords(c.Status) + "."
+	case c.StartsAt.After(now):
+		return "That contact has not begun yet: move or cancel it instead."
 	}
-	return a.ContactChanged(ctx, tx, c)
+	c.Status = outcome
+	return ""
+}
+
+// statusWords is a contact status in words.
+func statusWords(s store.ContactStatus) string {
+	switch s {
+	case store.ContactDidNotAttend:
+		return "marked did not attend"
+	case store.ContactRearrangeRequested:
+		return "waiting to be rearranged"
+	}
+	return string(s)
 }
 
 // bookContact books a contact with the person at a local time.
@@ -87,6 +117,27 @@ func (a *app) cancelContact(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// contactDone records that a contact took place; a suggestion follows.
+func (a *app) contactDone(w http.ResponseWriter, r *http.Request) {
+	a.contactAction(w, r, "contact.done", func(tx *store.Tx, v *viewer, c *store.Contact) error {
+		if why := setOutcome(c, store.ContactDone, tx.Now()); why != "" {
+			return formRefusal(why)
+		}
+		return nil
+	})
+}
+
+// contactMissed records that the person did not attend a contact; its
+// reminders are cancelled and nothing new is planned.
+func (a *app) contactMissed(w http.ResponseWriter, r *http.Request) {
+	a.contactAction(w, r, "contact.did_not_attend", func(tx *store.Tx, v *viewer, c *store.Contact) error {
+		if why := setOutcome(c, store.ContactDidNotAttend, tx.Now()); why != "" {
+			return formRefusal(why)
+		}
+		return nil
+	})
+}
+
 func (a *app) contactAction(w http.ResponseWriter, r *http.Request, action string, change func(tx *store.Tx, v *viewer, c *store.Contact) error) {
 	cid, ok := pathID(w, r, "contact")
 	if !ok {
@@ -100,8 +151,8 @@ func (a *app) contactAction(w http.ResponseWriter, r *http.Request, action strin
 		if c.PersonID != p.ID {
 			return &store.Error{Code: store.NotFound, Op: action, Message: "not this person's contact"}
 		}
-		if c.Status == store.ContactCancelled || c.Status == store.ContactDone {
-			return formRefusal("That contact is already " + string(c.Status) + ".")
+		if closed(c.Status) {
+			return formRefusal("That contact is already " + statusWords(c.Status) + ".")
 		}
 		if err := change(tx, v, &c); err != nil {
 			return err

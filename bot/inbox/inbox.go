@@ -40,14 +40,36 @@ type Config struct {
 	// for a server reached over plain HTTP on a private network. Browsers
 	// accept Secure cookies from http://localhost and 127.0.0.1 anyway.
 	InsecureCookies bool
-	// ContactChanged is called inside the transaction that books, moves or
-	// cancels a contact, to re-plan its reminders. Nil does nothing.
-	ContactChanged func(ctx context.Context, tx *store.Tx, c store.Contact) error
-	// PersonAdded is called inside the transaction that creates a person
-	// from a referral, to plan their check-ins. Nil does nothing.
-	PersonAdded func(ctx context.Context, tx *store.Tx, p store.Person) error
+	// Nudges plans a person's nudges inside the transaction of each change
+	// to their casework: consent, a referral, a pause, opting back in, a
+	// contact, the end of support. Required.
+	Nudges Planner
 	// Now is the clock for sessions and rate limits; nil is time.Now.
 	Now func() time.Time
+}
+
+// Planner keeps a person's plan of nudges whole as their casework changes.
+// Each method but ReplanScheme runs inside the transaction of the change.
+// *nudges.Planner is the one Linkbot uses.
+type Planner interface {
+	// PlanContact plans, re-plans or drops a contact's reminders after it
+	// is booked, moved, cancelled, done or missed (and plans a suggestion
+	// after one that took place).
+	PlanContact(ctx context.Context, tx *store.Tx, c store.Contact) error
+	// StartSupport plans the welcome and the first check-ins of a person
+	// whose consent is recorded; without consent it plans nothing.
+	StartSupport(ctx context.Context, tx *store.Tx, p store.Person) error
+	// Pause holds the person's nudges until until and plans the next
+	// check-in after it.
+	Pause(ctx context.Context, tx *store.Tx, p store.Person, by int64, until time.Time) error
+	// Resume ends a pause, or follows an opt-in, planning nudges from now.
+	Resume(ctx context.Context, tx *store.Tx, p store.Person) error
+	// EndSupport ends the person's support for reason, with the check-in
+	// at the end of support.
+	EndSupport(ctx context.Context, tx *store.Tx, p store.Person, reason string) error
+	// ReplanScheme re-plans everyone's next check-in after the scheme's
+	// check-in dialogue changed, in transactions of its own.
+	ReplanScheme(ctx context.Context, db *store.DB, schemeID int64) (int64, error)
 }
 
 // Session and rate limit settings.
@@ -68,8 +90,12 @@ type app struct {
 }
 
 // New returns the inbox's handler: the web app at "/" and the JSON API at
-// "/api/v1/". Mount it at "/" beside the webhooks.
+// "/api/v1/". Mount it at "/" beside the webhooks. A Config without
+// Nudges is a programming error: New panics.
 func New(cfg Config) http.Handler {
+	if cfg.Nudges == nil {
+		panic("inbox.New: Config.Nudges is nil; pass the nudges planner (nudges.NewPlanner())")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -97,9 +123,12 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /people/{id}/opt-out", a.signedIn(a.setOptOut))
 	web.Handle("POST /people/{id}/pause", a.signedIn(a.pauseNudges))
 	web.Handle("POST /people/{id}/dialogue", a.signedIn(a.startDialogue))
+	web.Handle("POST /people/{id}/end", a.signedIn(a.endSupport))
 	web.Handle("POST /people/{id}/contacts", a.signedIn(a.bookContact))
 	web.Handle("POST /people/{id}/contacts/{contact}/move", a.signedIn(a.moveContact))
 	web.Handle("POST /people/{id}/contacts/{contact}/cancel", a.signedIn(a.cancelContact))
+	web.Handle("POST /people/{id}/contacts/{contact}/done", a.signedIn(a.contactDone))
+	web.Handle("POST /people/{id}/contacts/{contact}/dna", a.signedIn(a.contactMissed))
 	web.Handle("POST /people/{id}/escalations/{escalation}/acknowledge", a.signedIn(a.acknowledge))
 	web.Handle("POST /people/{id}/escalations/{escalation}/resolve", a.signedIn(a.resolve))
 

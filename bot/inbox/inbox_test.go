@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -13,13 +12,18 @@ import (
 	"time"
 
 	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/bot/inbox/inboxtest"
+	"github.com/linkbot/linkbot/nudges"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
 
-// world is a scheme with an admin, two link workers and a person each.
+// world is a scheme with an admin, two link workers and a person each, on
+// a fixed clock.
 type world struct {
 	db          *store.DB
+	now         time.Time
+	planner     *nudges.Planner
 	srv         *httptest.Server
 	scheme      store.Scheme
 	admin       store.LinkWorker
@@ -32,13 +36,25 @@ const password = "correct horse battery"
 
 var london, _ = time.LoadLocation("Europe/London")
 
+// testNow is the world's time: a Monday morning in London, in send hours.
+var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// clock is the world's clock, for the database, the inbox and the cookie jar.
+func (w *world) clock() time.Time { return w.now }
+
+// config is the inbox's configuration in the world.
+func (w *world) config() inbox.Config {
+	return inbox.Config{DB: w.db, Nudges: w.planner, InsecureCookies: true, Now: w.clock}
+}
+
 func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
 	hash, err := inbox.HashPassword(password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{db: db}
+	w := &world{db: db, now: testNow, planner: nudges.NewPlanner()}
+	db.SetClock(w.clock)
 	w.scheme = storetest.Scheme(t, db)
 	withPassword := func(role store.Role) func(*store.LinkWorker) {
 		return func(lw *store.LinkWorker) { lw.PasswordHash, lw.Role = &hash, role }
@@ -48,7 +64,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	w.sara = storetest.LinkWorker(t, db, w.scheme.ID, withPassword(store.RoleLinkWorker))
 	w.tomsPerson = storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.tom.ID, "Margaret Ellis" })
 	w.sarasPerson = storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.LinkWorkerID, p.Name = w.scheme.ID, &w.sara.ID, "Dev Patel" })
-	w.srv = httptest.NewServer(inbox.New(inbox.Config{DB: db, InsecureCookies: true}))
+	w.srv = httptest.NewServer(inbox.New(w.config()))
 	t.Cleanup(w.srv.Close)
 	return w
 }
@@ -63,8 +79,7 @@ type browser struct {
 
 func (w *world) signIn(t *testing.T, lw store.LinkWorker) *browser {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	b := &browser{t: t, base: w.srv.URL, c: &http.Client{Jar: jar}}
+	b := &browser{t: t, base: w.srv.URL, c: &http.Client{Jar: inboxtest.NewJar(w.clock)}}
 	status, body := b.post("/login", url.Values{"email": {*lw.Email}, "password": {password}})
 	if status != http.StatusOK || !strings.Contains(body, lw.Name) {
 		t.Fatalf("sign in as %s: %d\n%s", lw.Name, status, body)
@@ -374,7 +389,7 @@ func assertOutboxEmpty(t *testing.T, db *store.DB, p store.Person) {
 func TestDutyCoverSeesTheWholeScheme(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		now := time.Now()
+		now := w.now
 		err := db.InTx(context.Background(), func(tx *store.Tx) error {
 			return tx.CreateDutyCover(context.Background(), &store.DutyCover{SchemeID: w.scheme.ID, LinkWorkerID: w.sara.ID,
 				StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)})
@@ -399,7 +414,9 @@ func TestDutyCoverSeesTheWholeScheme(t *testing.T) {
 func TestSessionCookieAndSignOut(t *testing.T) {
 	db := storetest.SQLite(t)
 	w := newWorld(t, db)
-	srv := httptest.NewServer(inbox.New(inbox.Config{DB: db})) // secure cookies, as in production
+	cfg := w.config()
+	cfg.InsecureCookies = false // secure cookies, as in production
+	srv := httptest.NewServer(inbox.New(cfg))
 	defer srv.Close()
 	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
 		PostForm(srv.URL+"/login", url.Values{"email": {*w.tom.Email}, "password": {password}})
@@ -474,32 +491,41 @@ func TestOpeningAPersonMarksTheirRepliesRead(t *testing.T) {
 func TestBookMoveAndCancelAContact(t *testing.T) {
 	db := storetest.SQLite(t)
 	w := newWorld(t, db)
-	var replanned []store.ContactStatus
-	srv := httptest.NewServer(inbox.New(inbox.Config{DB: db, InsecureCookies: true,
-		ContactChanged: func(ctx context.Context, tx *store.Tx, c store.Contact) error {
-			replanned = append(replanned, c.Status)
-			return nil
-		}}))
-	defer srv.Close()
-	w.srv = srv
+	ctx := context.Background()
 	b := w.signIn(t, w.tom)
-	at := time.Now().Add(48 * time.Hour).In(london).Format("2006-01-02T15:04")
+	reminders := func(contactID int64) (planned int) {
+		t.Helper()
+		list, _ := db.ListNudges(ctx, w.tomsPerson.ID)
+		for _, n := range list {
+			if n.ContactID != nil && *n.ContactID == contactID && n.Status == store.NudgePlanned {
+				planned++
+			}
+		}
+		return planned
+	}
+	at := w.now.Add(96 * time.Hour).In(london).Format("2006-01-02T15:04")
 	if status, body := b.post(personPath(w.tomsPerson, "/contacts"), url.Values{"starts_at": {at}, "kind": {"phone"}}); status != 200 {
 		t.Fatalf("book: %d %s", status, body)
 	}
-	list, _ := db.ListContacts(context.Background(), w.tomsPerson.ID)
+	list, _ := db.ListContacts(ctx, w.tomsPerson.ID)
 	if len(list) != 1 || list[0].StartsAt.In(london).Format("2006-01-02T15:04") != at {
 		t.Fatalf("booked %+v", list)
 	}
-	later := time.Now().Add(72 * time.Hour).In(london).Format("2006-01-02T15:04")
+	if n := reminders(list[0].ID); n != 2 {
+		t.Fatalf("booked 4 days ahead: %d reminders planned, want 2 (3 days and 2 hours before)", n)
+	}
+	later := w.now.Add(48 * time.Hour).In(london).Format("2006-01-02T15:04")
 	b.post(personPath(w.tomsPerson, "/contacts/"+itoa(list[0].ID)+"/move"), url.Values{"starts_at": {later}})
+	if n := reminders(list[0].ID); n != 1 {
+		t.Fatalf("moved to 2 days ahead: %d reminders planned, want the 2-hour one", n)
+	}
 	b.post(personPath(w.tomsPerson, "/contacts/"+itoa(list[0].ID)+"/cancel"), url.Values{})
-	got, _ := db.GetContact(context.Background(), list[0].ID)
+	got, _ := db.GetContact(ctx, list[0].ID)
 	if got.Status != store.ContactCancelled || got.StartsAt.In(london).Format("2006-01-02T15:04") != later {
 		t.Fatalf("after move and cancel: %+v", got)
 	}
-	if len(replanned) != 3 || replanned[2] != store.ContactCancelled {
-		t.Fatalf("reminders were re-planned %v, want after each of the three changes", replanned)
+	if n := reminders(list[0].ID); n != 0 {
+		t.Fatalf("cancelled: %d reminders still planned", n)
 	}
 	if status, _ := b.post(personPath(w.sarasPerson, "/contacts/"+itoa(list[0].ID)+"/cancel"), url.Values{}); status != 404 {
 		t.Fatalf("a contact through another person's page: %d, want 404", status)
@@ -509,7 +535,7 @@ func TestBookMoveAndCancelAContact(t *testing.T) {
 func TestOptOutThroughTheLinkWorkerCancelsNudges(t *testing.T) {
 	db := storetest.SQLite(t)
 	w := newWorld(t, db)
-	n := storetest.Nudge(t, db, w.tomsPerson)
+	n := storetest.Nudge(t, db, w.tomsPerson, func(n *store.Nudge) { n.DueAt = w.now.Add(time.Hour) })
 	b := w.signIn(t, w.tom)
 	if status, _ := b.post(personPath(w.tomsPerson, "/opt-out"), url.Values{"opted_out": {"on"}}); status != 200 {
 		t.Fatalf("opt out: %d", status)
@@ -532,8 +558,8 @@ func TestConsentNotesPauseAndStartADialogue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
-		planned := storetest.Nudge(t, db, w.tomsPerson, func(n *store.Nudge) { n.DueAt = time.Now().Add(48 * time.Hour) })
-		storetest.Dialogue(t, db, w.scheme.ID, func(d *store.Dialogue) { d.Key = "ons4" })
+		planned := storetest.Nudge(t, db, w.tomsPerson, func(n *store.Nudge) { n.DueAt = w.now.Add(48 * time.Hour) })
+		storetest.Dialogue(t, db, w.scheme.ID, func(d *store.Dialogue) { d.Key, d.Source = "ons4", ons4Source(t) })
 		b := w.signIn(t, w.tom)
 		b.post(personPath(w.tomsPerson, "/consent"), url.Values{})
 		b.post(personPath(w.tomsPerson, "/notes"), url.Values{"body": {"Prefers calls after 2pm"}})
@@ -551,7 +577,7 @@ func TestConsentNotesPauseAndStartADialogue(t *testing.T) {
 		nudges, _ := db.ListNudges(ctx, w.tomsPerson.ID)
 		started := false
 		for _, n := range nudges {
-			if n.DialogueKey != nil && *n.DialogueKey == "ons4" && n.Status == store.NudgePlanned && !n.DueAt.After(time.Now()) {
+			if n.DialogueKey != nil && *n.DialogueKey == "ons4" && n.Status == store.NudgePlanned && !n.DueAt.After(w.now) {
 				started = true
 			}
 		}

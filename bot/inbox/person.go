@@ -25,6 +25,7 @@ type personPage struct {
 	PausedUntil *time.Time
 	Dialogues   []string // published dialogue keys that can be started now
 	Workers     []store.LinkWorker
+	Now         time.Time // contacts begun by now can be marked done or missed
 }
 
 // threadMessage is one message of the thread with who wrote it.
@@ -114,6 +115,7 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 		return err
 	}
 	pg.Workers = workers
+	pg.Now = tx.Now()
 	names := map[int64]string{}
 	for i, w := range workers {
 		names[w.ID] = w.Name

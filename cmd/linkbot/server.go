@@ -46,8 +46,7 @@ func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner,
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	mux.Handle("/", inbox.New(inbox.Config{DB: db, // the web inbox, admin pages and JSON API
-		ContactChanged: planner.PlanContact, PersonAdded: planner.PlanCheckIns}))
+	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner})) // the web inbox, admin pages and JSON API
 	return instrument(mux, reg)
 }
 
