@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Channel names the way a person is reached.
@@ -224,4 +226,46 @@ func CheckBaseURL(raw string) error {
 		return fmt.Errorf("must not have a query or fragment: %q", raw)
 	}
 	return nil
+}
+
+// Limits on what a channel may hand the pipeline. Real providers stay far
+// inside them (a Twilio MessageSid is 34 characters, an SMS body at most
+// 1,600, a Telegram text at most 4,096); anything beyond is refused by the
+// webhook with a reason, never stored cut short.
+const (
+	MaxProviderIDBytes = 64
+	MaxAddressBytes    = 64
+	MaxTextRunes       = 5000
+)
+
+// Check reports what is wrong with in, or nil: a provider id or address
+// beyond its limit, or text beyond MaxTextRunes.
+func (in Inbound) Check() error {
+	switch {
+	case len(in.ProviderID) > MaxProviderIDBytes:
+		return fmt.Errorf("the provider's message id is longer than %d bytes", MaxProviderIDBytes)
+	case len(in.From) > MaxAddressBytes || len(in.To) > MaxAddressBytes:
+		return fmt.Errorf("an address is longer than %d bytes", MaxAddressBytes)
+	case utf8.RuneCountInString(in.Text) > MaxTextRunes:
+		return fmt.Errorf("the message text is longer than %d characters", MaxTextRunes)
+	}
+	return nil
+}
+
+// cleanText replaces invalid UTF-8 and NUL bytes, which no database column
+// takes, with U+FFFD, so a message that carries them is still stored and
+// triaged.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+// clean returns in with every text it carries made storable.
+func (in Inbound) clean() Inbound {
+	in.ProviderID, in.From, in.To = cleanText(in.ProviderID), cleanText(in.From), cleanText(in.To)
+	in.Text, in.LinkCode, in.Choice = cleanText(in.Text), cleanText(in.LinkCode), cleanText(in.Choice)
+	for i, a := range in.Attachments {
+		in.Attachments[i] = Attachment{Type: cleanText(a.Type), Ref: cleanText(a.Ref)}
+	}
+	return in
 }

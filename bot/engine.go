@@ -28,18 +28,21 @@ type Engine struct {
 	publicURL string
 	runs      Runs
 	log       *slog.Logger
-	optedIn   func(ctx context.Context, tx *store.Tx, p store.Person) error
 }
 
-// Runs carries a person's dialogue run on when they reply. Package nudges
-// implements it (the one run-advancer, shared with the nudge loop); cmd
-// hands it to the engine, so bot never imports nudges.
+// Runs carries a person's dialogue run on when they reply, and their plan of
+// nudges when they opt back in. Package nudges implements it (the one
+// run-advancer, shared with the nudge loop and the inbox); cmd hands it to
+// the engine, so bot never imports nudges.
 type Runs interface {
 	// Reply feeds the reply (the stored inbound message messageID) to the
 	// person's open run and carries out the step inside tx.
 	Reply(ctx context.Context, tx *store.Tx, p store.Person, run store.Run, text string, messageID int64) error
 	// Understands reports whether text answers the question run waits at.
 	Understands(ctx context.Context, tx *store.Tx, run store.Run, text string) bool
+	// Resume plans again, inside tx, the nudges of a person who has just
+	// opted back in (START), as turning messages back on in the inbox does.
+	Resume(ctx context.Context, tx *store.Tx, p store.Person) error
 }
 
 // Options configure an Engine.
@@ -53,24 +56,6 @@ type Options struct {
 	// PublicURL/people/{id}.
 	PublicURL string
 	Logger    *slog.Logger // slog.Default() when nil
-	// OptedIn is called inside the transaction in which a person opts back
-	// in (START), after the nudges their opt-out cancelled and that are
-	// still to come are planned again, to plan what they missed meanwhile
-	// (their next check-in). Nil does nothing more.
-	OptedIn func(ctx context.Context, tx *store.Tx, p store.Person) error
-}
-
-// resume plans again the nudges p's opt-out cancelled and that are still to
-// come, then calls Options.OptedIn.
-func (e *Engine) resume(ctx context.Context, tx *store.Tx, p store.Person) error {
-	if _, err := tx.RestoreOptedOutNudges(ctx, p.ID); err != nil {
-		return err
-	}
-	if e.optedIn == nil {
-		return nil
-	}
-	p.OptedOutAt = nil
-	return e.optedIn(ctx, tx, p)
 }
 
 // NewEngine returns the pipeline over db. It fails when opts has no Runs
@@ -80,7 +65,7 @@ func NewEngine(db *store.DB, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("new engine: no Runs to carry dialogue runs on")
 	}
 	e := &Engine{db: db, triage: opts.Triage, publicURL: strings.TrimRight(opts.PublicURL, "/"),
-		runs: opts.Runs, log: opts.Logger, optedIn: opts.OptedIn}
+		runs: opts.Runs, log: opts.Logger}
 	if e.triage == nil {
 		c, err := triage.Default()
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 // and provider id) changes nothing. Messages of one person are handled one
 // at a time, in arrival order: the person's row is locked first.
 func (e *Engine) HandleInbound(ctx context.Context, in Inbound) error {
+	in = in.clean()
 	var err error
 	switch in.Kind {
 	case KindBlocked, KindUnblocked:
@@ -167,7 +168,7 @@ func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64, escalate
 		if err := c.tx.SetOptedOut(ctx, c.person.ID, nil); err != nil {
 			return err
 		}
-		if err := c.e.resume(ctx, c.tx, c.person); err != nil {
+		if err := c.e.runs.Resume(ctx, c.tx, c.person); err != nil {
 			return err
 		}
 		if err := c.tx.RecordAudit(ctx, &store.AuditEvent{SchemeID: c.person.SchemeID, Actor: "person",

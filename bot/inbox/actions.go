@@ -97,20 +97,15 @@ func (a *app) reply(w http.ResponseWriter, r *http.Request) {
 }
 
 // ReplyMessage is the outbox message that carries a link worker's reply to
-// a person on the person's preferred channel, signed with the link
+// a person at their address (store.Person.Address), signed with the link
 // worker's first name.
 func ReplyMessage(p store.Person, from store.LinkWorker, body string) (store.Message, error) {
-	m := store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, AuthorID: &from.ID, Kind: store.MessageFromLinkWorker,
-		Channel: p.PreferredChannel, Body: body + "\n– " + firstName(from.Name)}
-	switch {
-	case p.PreferredChannel == store.ChannelTelegram && p.TelegramChatID != nil:
-		m.Address = strconv.FormatInt(*p.TelegramChatID, 10)
-	case p.Phone != nil:
-		m.Channel, m.Address = store.ChannelSMS, *p.Phone
-	default:
-		return m, fmt.Errorf("%s has no phone number or Telegram chat to write to", p.Name)
+	channel, address, ok := p.Address()
+	if !ok {
+		return store.Message{}, fmt.Errorf("%s has no phone number or Telegram chat to write to", p.Name)
 	}
-	return m, nil
+	return store.Message{SchemeID: p.SchemeID, PersonID: &p.ID, AuthorID: &from.ID, Kind: store.MessageFromLinkWorker,
+		Channel: channel, Address: address, Body: body + "\n– " + firstName(from.Name)}, nil
 }
 
 func firstName(name string) string {

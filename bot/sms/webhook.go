@@ -151,6 +151,9 @@ func inboundFromForm(form url.Values) (bot.Inbound, error) {
 	if in.ProviderID == "" || in.From == "" {
 		return bot.Inbound{}, errors.New("MessageSid and From are required")
 	}
+	if err := in.Check(); err != nil {
+		return bot.Inbound{}, err
+	}
 	n, _ := strconv.Atoi(form.Get("NumMedia"))
 	for i := range min(n, 10) {
 		ref := form.Get("MediaUrl" + strconv.Itoa(i))

@@ -182,6 +182,23 @@ func TestInboundWebhook(t *testing.T) {
 			wantStatus: 413,
 		},
 		{
+			name: "a 10 KB MessageSid is refused with a reason",
+			request: signed(smstest.AuthToken, sms.InboundPath, func() url.Values {
+				p := smstest.InboundParams("+447700900123", "+447700900001", "hello")
+				p.Set("MessageSid", "SM"+strings.Repeat("a", 10<<10))
+				return p
+			}()),
+			wantStatus: 400,
+			wantBody:   "the provider's message id is longer than 64 bytes\n",
+		},
+		{
+			name: "a 60 KB body is refused with a reason",
+			request: signed(smstest.AuthToken, sms.InboundPath,
+				smstest.InboundParams("+447700900123", "+447700900001", strings.Repeat("x", 60<<10))),
+			wantStatus: 400,
+			wantBody:   "the message text is longer than 5000 characters\n",
+		},
+		{
 			name:       "when the pipeline fails Twilio is told to retry",
 			request:    signed(smstest.AuthToken, sms.InboundPath, params),
 			handlerErr: errors.New("database is down"),
@@ -202,7 +219,7 @@ func TestInboundWebhook(t *testing.T) {
 				if body != tt.wantBody {
 					t.Errorf("body = %q, want %q", body, tt.wantBody)
 				}
-				if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+				if ct := header.Get("Content-Type"); status == 200 && !strings.HasPrefix(ct, "text/xml") {
 					t.Errorf("Content-Type = %q, want text/xml", ct)
 				}
 			}

@@ -54,6 +54,11 @@ func (b *Bot) WebhookHandler() http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
+		if err := in.Check(); err != nil {
+			slog.WarnContext(r.Context(), "telegram: update refused", "update", update.ID, "err", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		if err := b.handler.HandleInbound(r.Context(), in); err != nil {
 			slog.ErrorContext(r.Context(), "telegram: update not handled; Telegram will retry",
 				"update", update.ID, "kind", in.Kind, "err", err)

@@ -103,8 +103,7 @@ func startChannels(ctx context.Context, logger *slog.Logger, db *store.DB, reg p
 // newEngine is the inbound pipeline over db, carrying dialogue runs on
 // through planner, the run-advancer the nudge loop shares.
 func newEngine(db *store.DB, logger *slog.Logger, planner *nudges.Planner, publicURL string) (*bot.Engine, error) {
-	return bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger, Runs: planner,
-		OptedIn: planner.PlanNextCheckin})
+	return bot.NewEngine(db, bot.Options{PublicURL: publicURL, Logger: logger, Runs: planner})
 }
 
 func (c *channels) twilio(logger *slog.Logger, engine *bot.Engine, senders map[store.Channel]bot.Sender, env func(string) string) error {

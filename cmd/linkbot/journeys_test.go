@@ -187,3 +187,15 @@ func TestStopWithRiskAtThreeInTheMorningGetsTheSafetyNetAndAnUrgentNoticeAtOnce(
 		}
 	})
 }
+
+func TestATextWithBrokenBytesIsStoredAndTriagedAndAnswered200(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		j.text("\xff\xfe I want to die\x00")
+		in := slices.DeleteFunc(j.thread(), func(m store.Message) bool { return m.Direction != store.Inbound })
+		if len(in) != 1 || !strings.Contains(in[0].Body, "I want to die") {
+			t.Fatalf("inbound messages %+v, want the text stored with its broken bytes replaced", in)
+		}
+		j.expectText("the safety net", "116 123")
+	})
+}

@@ -86,7 +86,7 @@ func TestAReferralThroughTheAPIGetsCheckInsAndABookedContactGetsReminders(t *tes
 		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner()))
 		defer srv.Close()
 
-		code := apiCall(t, srv, token, "/api/v1/people", `{"name":"Joan Smith","phone":"07700 900555","referred_by":"Dr Ahmed","referral_source":"gp","link_worker_email":"lw@scheme.example"}`)
+		code := apiCall(t, srv, token, "/api/v1/people", `{"name":"Joan Smith","phone":"07700 900555","referred_by":"Dr Ahmed","referral_source":"gp","link_worker_email":"lw@scheme.example","consent_at":"2026-11-01T10:00:00Z"}`)
 		if code != http.StatusCreated {
 			t.Fatalf("create person: %d", code)
 		}
