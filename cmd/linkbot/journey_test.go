@@ -2,6 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +20,8 @@ import (
 
 	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/dispatch"
+	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/bot/inbox/inboxtest"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/nudges"
@@ -97,6 +106,7 @@ func newJourney(t *testing.T, db *store.DB, start time.Time, opts ...func(*store
 		t.Fatal(err)
 	}
 	ch.register(j.mux)
+	j.mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: j.planner, Now: j.clock.Now, InsecureCookies: true, Logger: quiet}))
 	j.disp = dispatch.New(db, dispatch.Config{Senders: senders, Now: j.clock.Now, PublicURL: j.web.URL, Logger: quiet})
 	j.loop = &nudges.Loop{DB: db, Planner: j.planner, Clock: j.clock.Now, Owner: "journey", Logger: quiet}
 
@@ -291,4 +301,115 @@ func (j *journey) reload() store.Person {
 		j.t.Fatal(err)
 	}
 	return p
+}
+
+// api calls the scheme's JSON API with a token of its own, as a referral
+// system would, and returns the status and the decoded answer.
+func (j *journey) api(path string, body any) (int, map[string]any) {
+	j.t.Helper()
+	const token = "lbk_journey-token"
+	sum := sha256.Sum256([]byte(token))
+	j.plan(func(tx *store.Tx) error {
+		err := tx.Savepoint(j.ctx, func() error {
+			return tx.CreateAPIToken(j.ctx, &store.APIToken{SchemeID: j.scheme.ID, Name: "journey", TokenHash: hex.EncodeToString(sum[:])})
+		})
+		if store.ErrorCode(err) == store.Conflict {
+			return nil // made by an earlier call
+		}
+		return err
+	})
+	raw, err := json.Marshal(body)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, j.web.URL+path, strings.NewReader(string(raw)))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var answer map[string]any
+	json.NewDecoder(resp.Body).Decode(&answer)
+	j.settle()
+	return resp.StatusCode, answer
+}
+
+// signIn signs the link worker in to the inbox, as their browser would,
+// with a cookie jar on the journey's clock.
+func (j *journey) signIn() *http.Client {
+	j.t.Helper()
+	const password = "correct horse battery staple"
+	hash, err := inbox.HashPassword(password)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	j.worker.PasswordHash = &hash
+	if err := j.db.UpdateLinkWorker(j.ctx, j.worker); err != nil {
+		j.t.Fatal(err)
+	}
+	c := &http.Client{Jar: inboxtest.NewJar(j.clock.Now)}
+	resp, err := c.PostForm(j.web.URL+"/login", url.Values{"email": {*j.worker.Email}, "password": {password}})
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		j.t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	return c
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// press submits a form of the person's page in the inbox, as the link
+// worker's browser would, and lets the loop and dispatcher catch up.
+func (j *journey) press(c *http.Client, action string, form url.Values) {
+	j.t.Helper()
+	personPage := fmt.Sprintf("%s/people/%d", j.web.URL, j.person.ID)
+	resp, err := c.Get(personPage)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := csrfField.FindStringSubmatch(string(page))
+	if resp.StatusCode != http.StatusOK || csrf == nil {
+		j.t.Fatalf("person page: %d, no CSRF token", resp.StatusCode)
+	}
+	form.Set("csrf", csrf[1])
+	resp, err = c.PostForm(personPage+"/"+action, form)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		j.t.Fatalf("%s: %d %s", action, resp.StatusCode, body)
+	}
+	j.settle()
+}
+
+// sentAt is when each text to the person containing part was queued.
+func (j *journey) sentAt(part string) []time.Time {
+	var at []time.Time
+	for _, m := range j.thread() {
+		if m.Direction == store.Outbound && strings.Contains(m.Body, part) {
+			at = append(at, m.CreatedAt)
+		}
+	}
+	slices.SortFunc(at, time.Time.Compare)
+	return at
+}
+
+// must hands back v, failing the test on err: must(f())(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 }

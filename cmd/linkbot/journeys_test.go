@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -197,5 +201,131 @@ func TestATextWithBrokenBytesIsStoredAndTriagedAndAnswered200(t *testing.T) {
 			t.Fatalf("inbound messages %+v, want the text stored with its broken bytes replaced", in)
 		}
 		j.expectText("the safety net", "116 123")
+	})
+}
+
+// firstQuestion is how every ONS4 check-in begins.
+const firstQuestion = "how satisfied are you with your life"
+
+func TestCheckinsCarryOnOverNinetyDaysAcrossAPauseAndASTOP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		j.plan(func(tx *store.Tx) error { return j.planner.StartSupport(j.ctx, tx, j.person) })
+		j.after(5 * time.Minute)
+		j.expectText("the first check-in follows the welcome", firstQuestion)
+
+		pauseAt := monday.Add(30 * 24 * time.Hour)
+		j.until(pauseAt)
+		j.press(j.signIn(), "pause", url.Values{"days": {"21"}})
+		pauseEnd := pauseAt.Add(21 * 24 * time.Hour)
+		j.until(pauseEnd.Add(-time.Hour))
+		for _, at := range j.sentAt(firstQuestion) {
+			if at.After(pauseAt) {
+				t.Fatalf("a check-in went at %s, during the pause", at.In(london))
+			}
+		}
+
+		stopAt := monday.Add(65 * 24 * time.Hour)
+		j.until(stopAt)
+		j.text("STOP")
+		j.until(stopAt.Add(5 * 24 * time.Hour))
+		j.text("START")
+		end := monday.Add(90 * 24 * time.Hour)
+		j.until(end)
+
+		sent := j.sentAt(firstQuestion)
+		var afterPause, afterStart []time.Time
+		for _, at := range sent {
+			switch {
+			case at.After(stopAt) && at.Before(stopAt.Add(5*24*time.Hour)):
+				t.Fatalf("a check-in went at %s, after STOP", at.In(london))
+			case at.After(stopAt):
+				afterStart = append(afterStart, at)
+			case at.After(pauseEnd):
+				afterPause = append(afterPause, at)
+			}
+		}
+		if len(afterPause) == 0 || afterPause[0].Sub(pauseEnd) > 14*24*time.Hour {
+			t.Fatalf("check-ins at %v: none within two weeks of the pause ending on %s", sent, pauseEnd.In(london))
+		}
+		if len(afterStart) == 0 {
+			t.Fatalf("check-ins at %v: none after START on %s", sent, stopAt.Add(5*24*time.Hour).In(london))
+		}
+		if last := sent[len(sent)-1]; end.Sub(last) > 14*24*time.Hour {
+			t.Fatalf("check-ins at %v: the fortnightly check-ins stopped before day 90", sent)
+		}
+		planned := slices.ContainsFunc(j.nudges(), func(n store.Nudge) bool {
+			return n.Kind == store.NudgeCheckin && n.Status == store.NudgePlanned && n.DueAt.After(end)
+		})
+		if !planned {
+			t.Fatal("on day 90 no next check-in is planned")
+		}
+		if len(sent) < 5 {
+			t.Fatalf("only %d check-ins in 90 days: %v", len(sent), sent)
+		}
+	})
+}
+
+func TestAReferralWithConsentIsWelcomedCheckedInAndEndedWithStartAndEndScores(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		code, answer := j.api("/api/v1/people", map[string]any{"name": "Joan Smith", "phone": "07700 900555",
+			"referred_by": "Dr Ahmed", "referral_source": "gp", "link_worker_email": *j.worker.Email,
+			"consent_at": monday.Add(-time.Hour).UTC().Format(time.RFC3339)})
+		if code != http.StatusCreated {
+			t.Fatalf("refer: %d %v", code, answer)
+		}
+		id, _ := answer["id"].(float64)
+		j.person = must(j.db.GetPerson(j.ctx, int64(id)))(t)
+		j.after(5 * time.Minute)
+		got := j.phone()
+		if len(got) < 2 || !strings.Contains(got[0], "Hi Joan, this is Calder Connect. Priya is your link worker") ||
+			!strings.Contains(got[len(got)-1], firstQuestion) {
+			t.Fatalf("the phone got %q, want the welcome first, then the check-in", got)
+		}
+		for _, score := range []string{"7", "8", "6", "3"} {
+			j.text(score)
+		}
+
+		j.after(28 * 24 * time.Hour) // two fortnightly check-ins, unanswered
+		code, answer = j.api(fmt.Sprintf("/api/v1/people/%d/end", j.person.ID), map[string]any{"reason": "goals met"})
+		if code != http.StatusOK {
+			t.Fatalf("end support: %d %v", code, answer)
+		}
+		j.expectText("the check-in at the end of support", firstQuestion)
+		for _, score := range []string{"9", "8", "8", "2"} {
+			j.text(score)
+		}
+		j.expectText("the check-in's last question", "Would you like Priya to give you a call?")
+		j.text("no thanks")
+
+		runs := map[int64]map[string]float64{}
+		for _, a := range j.answers() {
+			if a.MeasureKey != nil && a.Value != nil {
+				if runs[a.RunID] == nil {
+					runs[a.RunID] = map[string]float64{}
+				}
+				runs[a.RunID][*a.MeasureKey] = *a.Value
+			}
+		}
+		ids := slices.Sorted(maps.Keys(runs))
+		if len(ids) != 2 {
+			t.Fatalf("scores by run %v, want a start and an end", runs)
+		}
+		start, end := runs[ids[0]], runs[ids[1]]
+		if start["ons4.life_satisfaction"] != 7 || start["ons4.anxiety"] != 3 || end["ons4.life_satisfaction"] != 9 || end["ons4.anxiety"] != 2 {
+			t.Fatalf("start scores %v and end scores %v, want 7…3 and 9…2", start, end)
+		}
+		if p := j.reload(); p.Status != store.PersonEnded {
+			t.Fatalf("the person's support is %s, want ended", p.Status)
+		}
+		texts := len(j.phone())
+		j.after(60 * 24 * time.Hour)
+		if len(j.phone()) != texts {
+			for _, m := range j.thread() {
+				t.Logf("%s %s %s %q", m.CreatedAt.In(london), m.Direction, m.Kind, m.Body)
+			}
+			t.Fatalf("after support ended the phone still got %q", j.last())
+		}
 	})
 }
