@@ -644,6 +644,25 @@ var Lexicon = []Entry{
 	{Abuse, "never walk again", "he said he'll make sure I never walk again"},
 	{OthersAtRisk, "being groomed", "I think my son is being groomed"},
 
+	// Warning signs of issue 12 the lexicon missed: ending "things",
+	// a head or voices saying "do it", putting affairs in order, giving
+	// pets away. Written from the warning signs (NHS, Samaritans), not from
+	// dataset lines; guarded in harmlessIdioms where an everyday sense
+	// shares the words ("ending things with him", "let's just do it and
+	// get it over with", "my head says do it, my legs say no").
+	{Suicide, "feel|feeling|felt|thinking|thought|thoughts|think like|about|of ending|end things", "feel like ending things tbh"},
+	{Suicide, "want|wanting|wants|going|planning|ready|decided|how to end things", "I've been reading about how to end things"},
+	{Suicide, "head|brain|mind|voice|voices says|say|keeps_saying|keep_saying|is_saying|are_saying|tells_me|tell_me|keeps_telling_me|keep_telling_me|is_telling_me|are_telling_me [to] [just] do it", "my head says do it, just get it over with"},
+	{Suicide, "do it [and|just|and_just] [just] get it over with", "I might as well do it and get it over with"},
+	{Suicide, "^ [i] [should|will|might] just get it over with $", "just get it over with"},
+	{Suicide, "get it|life|everything over with for_good|forever|permanently", "I want to get it over with for good"},
+	{Suicide, "affairs in order", "I've put my affairs in order"},
+	{Suicide, "@poss will and who|wholl|letters|goodbyes|a_note", "sorted my will and who'll have the dog"},
+	{Suicide, "gave|given|giving|give away @poss|the dog|dogs|cat|cats|budgie|pet|pets|rabbit|bird|parrot", "I've given away the budgie and my good coat"},
+	{Suicide, "gave|given|giving|give @poss|the dog|dogs|cat|cats|budgie|pet|pets|rabbit|bird|parrot away", "my uncle's given his dog away"},
+	{Suicide, "to @poss|our|a|the @kin|neighbour|neighbours|friend|mate|niece|nephew for_good|forever|permanently", "I've given my dog to my neighbour for good"},
+	{Suicide, "look|looks|looking after him|her|them|it better than i|me", "gave my cat to my sister, she'll look after her better than me"},
+
 	// Asking for help now.
 	{Crisis, "^ [please] help me [please] $", "help me please"},
 	{Crisis, "please help i am scared", "please help I'm scared"},
@@ -693,4 +712,15 @@ var harmlessIdioms = []string{
 	"took|taken my phone to play",
 	"chest pain|pains turned_out|was_nothing|was_just|was_only",
 	"fence|wall|roof|ceiling|shed|tent|shelf|shelves|chair|bed|cake|deal|plans|business|bridge|market collapsed",
+	// Talk about overdoses that is about training and prevention, and
+	// rules about food that are not about going without.
+	"overdose|overdoses awareness|prevention|training|course|kit|kits|response|day|deaths|statistics|workshop|talk|session|first_aid",
+	"no food|eating [or|and] [drink|drinks|drinking] allowed|permitted|policy|rule|rules|past_this_point|beyond_this_point|in_the_library|in_class|in_the_classroom|in_lessons|in_the_pool|in_the_gallery|in_the_museum|in_the_cinema|in_the_theatre|in_the_hall|in_church|in_the_church",
+	// Ending a relationship or a course, not a life.
+	"feel|feeling|felt|thinking|thought|thoughts|think|want|wanting|wants|going|planning|ready|decided|how like|about|of|to ending|end things with him|her|them|you|my_boyfriend|my_girlfriend|my_partner|my_husband|my_wife|my_ex|my_fella|my_bf|my_gf|my_fiance|my_fiancee",
+	"feel|feeling|felt|thinking|thought|thoughts|think|want|wanting|wants|going|planning|ready|decided|how like|about|of|to ending|end things on a_high|a_good_note|good_terms",
+	// "Do it" about a chore, an appointment or exercise.
+	"let|lets|let_is|let_us|shall_we|can_we|could_we|we_will|we_can|we_could [just] do it",
+	"head|brain|mind says|say|keeps_saying|keep_saying|is_saying|tells_me|tell_me|keeps_telling_me|is_telling_me [to] [just] do it [but] my body|legs|knees|back|feet|bank|purse|wallet",
+	"the|deputy|school head says|said|tells_me|told_me",
 }

@@ -317,3 +317,70 @@ func TestWordClassesDoNotReachEverydayThirdPersonTalk(t *testing.T) {
 		}
 	}
 }
+
+func TestWarningSignsOfEndingThingsAndPuttingAffairsInOrder(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	for _, s := range []string{
+		"feel like ending things",
+		"feel like ending things tbh",
+		"I feel like ending things",
+		"been thinking about ending things",
+		"she keeps thinking of ending things",
+		"I've been reading about how to end things",
+		"my head says do it, just get it over with",
+		"the voices keep telling me to do it",
+		"my mind keeps telling me to just do it",
+		"might as well do it and get it over with",
+		"just get it over with",
+		"I want to get it over with for good",
+		"sorted my will and who'll have the dog",
+		"sorted my will and who will have the dog",
+		"I've put my affairs in order",
+		"he's getting his affairs in order and won't say why",
+		"giving my things away",
+		"I've given away the budgie",
+		"my uncle's given his dog away",
+		"gave my cat to my sister, she'll look after her better than me",
+		"I've given my dog to my neighbour for good",
+	} {
+		if _, ok := rs.match(normaliseTokens(s)); !ok {
+			t.Errorf("%q matched no rule (normalised %q)", s, Normalise(s))
+		}
+	}
+}
+
+func TestGuardsKeepHarmlessPhrasesOffTheRules(t *testing.T) {
+	rs := mustRules(t, Lexicon)
+	for _, s := range []string{
+		"overdose awareness training",
+		"I did the overdose awareness training at the hub",
+		"there's an overdose prevention talk on Thursday",
+		"no food allowed in the library",
+		"no food or drink allowed in the hall",
+		"thinking about ending things with my boyfriend",
+		"I feel like ending things with him, he's controlling",
+		"we're ending things on a high at the art group",
+		"let's just do it and get it over with",
+		"can we do it Monday and get it over with",
+		"my head says do it but my knees say no",
+		"the head says do it online",
+		"I've moved to my daughter's for good",
+	} {
+		if m, ok := rs.match(normaliseTokens(s)); ok {
+			t.Errorf("%q matched %q (%q)", s, m.Phrase, m.Pattern)
+		}
+	}
+	// The guards are narrow: the risk they sit beside still matches.
+	for _, s := range []string{
+		"I took an overdose",
+		"I want to overdose",
+		"no food in the house",
+		"no food since Tuesday",
+		"thinking about ending things with pills",
+		"my head says do it",
+	} {
+		if _, ok := rs.match(normaliseTokens(s)); !ok {
+			t.Errorf("%q matched no rule", s)
+		}
+	}
+}
