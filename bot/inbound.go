@@ -342,9 +342,3 @@ func (e *Engine) answersRun(ctx context.Context, tx *store.Tx, runID int64, text
 	return err == nil && e.runs.Understands(ctx, tx, run, text)
 }
 
-// bareKeyword reports whether text is a keyword and nothing more ("HELP",
-// "stop please"), leaving no room for anything else it could mean.
-func bareKeyword(text string) bool {
-	_, ok := wholeMessage[normaliseWords(text)]
-	return ok
-}

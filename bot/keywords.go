@@ -263,6 +263,20 @@ func KeywordOf(text string) Keyword {
 	return NoKeyword
 }
 
+// bareKeyword reports whether text is a keyword and nothing more ("HELP",
+// "stop please"), leaving no room for anything else it could mean.
+func bareKeyword(text string) bool {
+	words := withoutClauseEnds(readWords(text))
+	if len(words) == 0 {
+		return false
+	}
+	if _, ok := wholeMessage[strings.Join(words, " ")]; ok {
+		return true
+	}
+	k, ok := wholeMessage[relaxed(words)]
+	return ok && k != KeywordHelp
+}
+
 // IsCancelWord reports whether text is a bare CANCEL ("cancel", "Cancel
 // pls", "CANCEL CANCEL", Welsh "canslo"): KeywordOf says KeywordStop for
 // it, but in reply to a contact reminder it asks to cancel that contact,
