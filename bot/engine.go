@@ -40,6 +40,10 @@ type Runs interface {
 	Reply(ctx context.Context, tx *store.Tx, p store.Person, run store.Run, text string, messageID int64) error
 	// Understands reports whether text answers the question run waits at.
 	Understands(ctx context.Context, tx *store.Tx, run store.Run, text string) bool
+	// CancelContact cancels the contact that run, a waiting contact
+	// reminder, is about, and ends the run; false when it is about no
+	// contact still to come.
+	CancelContact(ctx context.Context, tx *store.Tx, run store.Run) (store.Contact, bool, error)
 	// Resume plans again, inside tx, the nudges of a person who has just
 	// opted back in (START), as turning messages back on in the inbox does.
 	Resume(ctx context.Context, tx *store.Tx, p store.Person) error

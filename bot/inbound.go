@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/linkbot/linkbot/store"
 )
@@ -77,6 +78,18 @@ func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
 		if result.Urgent {
 			stopped := keyword == KeywordStop
 			urgent = e.step(ctx, tx, m, "safety net", func() error { return c.safetyNet(ctx, result, m.ID, stopped) })
+		}
+	}
+	if keyword == KeywordStop && !urgent && openRun != nil && IsCancelWord(text) {
+		// CANCEL in answer to a contact reminder cancels that contact, not
+		// every message.
+		cancelled := false
+		e.step(ctx, tx, m, "cancel contact", func() (err error) {
+			cancelled, err = c.cancelContact(ctx, *openRun, m.ID)
+			return err
+		})
+		if cancelled {
+			return nil
 		}
 	}
 	if keyword != NoKeyword {
@@ -180,6 +193,32 @@ func (c *conv) keyword(ctx context.Context, k Keyword, messageID int64, escalate
 		return c.reply(ctx, store.MessageKeyword, helpText(c.who()))
 	}
 	return nil
+}
+
+// cancelContact cancels the contact the open run with id reminds of, tells
+// the person how to stop all messages, and tells the link worker. It
+// reports false, doing nothing, when the run reminds of no contact still
+// to come.
+func (c *conv) cancelContact(ctx context.Context, runID, messageID int64) (bool, error) {
+	run, err := c.tx.GetRun(ctx, runID)
+	if err != nil {
+		return false, err
+	}
+	contact, ok, err := c.e.runs.CancelContact(ctx, c.tx, run)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := c.load(ctx); err != nil {
+		return false, err
+	}
+	loc, err := c.scheme.Location()
+	if err != nil {
+		loc = time.UTC
+	}
+	if err := c.reply(ctx, store.MessageKeyword, cancelledText(c.who(), contact.StartsAt.In(loc))); err != nil {
+		return false, err
+	}
+	return true, c.escalate(ctx, store.ReasonRearrange, store.Soon, "cancelled a contact by text (CANCEL)", &messageID, false)
 }
 
 // safetyNet answers a message that may show risk at once, escalates it as
@@ -341,4 +380,3 @@ func (e *Engine) answersRun(ctx context.Context, tx *store.Tx, runID int64, text
 	run, err := tx.GetRun(ctx, runID)
 	return err == nil && e.runs.Understands(ctx, tx, run, text)
 }
-

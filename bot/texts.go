@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strings"
+	"time"
 )
 
 // The fixed texts of the pipeline. Each has a discreet variant for people
@@ -90,4 +91,11 @@ func capital(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// cancelledText answers CANCEL to a contact reminder: the contact at is
+// cancelled, and STOP is how to stop every message. It names no service.
+func cancelledText(w who, at time.Time) string {
+	return "OK, that's cancelled: " + at.Format("Monday 2 January") + " at " + strings.ToLower(at.Format("3:04PM")) + ". " +
+		capital(w.workerOr("your link worker")) + " will be in touch. To stop all messages, reply STOP."
 }

@@ -391,6 +391,35 @@ func (p *Planner) contactReply(ctx context.Context, tx *store.Tx, t Turn, choice
 	return tx.UpdateContact(ctx, c)
 }
 
+// CancelContact cancels the contact that run, a waiting contact reminder,
+// is about (the person answered CANCEL), with its remaining reminders,
+// and ends the run. It reports false, changing nothing, when the run is
+// about no contact still to come.
+func (p *Planner) CancelContact(ctx context.Context, tx *store.Tx, run store.Run) (store.Contact, bool, error) {
+	subject, err := subjectOf(run)
+	if err != nil || subject.ContactID == 0 {
+		return store.Contact{}, false, err
+	}
+	c, err := tx.GetContact(ctx, subject.ContactID)
+	if err != nil {
+		return c, false, fmt.Errorf("cancel contact: %w", err)
+	}
+	if (c.Status != store.ContactBooked && c.Status != store.ContactConfirmed) || !c.StartsAt.After(tx.Now()) {
+		return c, false, nil
+	}
+	c.Status = store.ContactCancelled
+	if err := tx.UpdateContact(ctx, c); err != nil {
+		return c, false, fmt.Errorf("cancel contact: %w", err)
+	}
+	if _, err := tx.CancelContactReminders(ctx, c.ID, nil, "the person cancelled the contact"); err != nil {
+		return c, false, fmt.Errorf("cancel contact: %w", err)
+	}
+	if _, err := tx.CancelRunTimers(ctx, run.ID, "", "the person cancelled the contact"); err != nil {
+		return c, false, fmt.Errorf("cancel contact: %w", err)
+	}
+	return c, true, tx.EndRun(ctx, run.ID, store.OutcomeCancelled)
+}
+
 // suggestionAnswered records yes (a place is taken, and the follow-up is
 // planned) or no (the group is not offered again for a while) to the
 // run's referral.

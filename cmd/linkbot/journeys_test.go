@@ -329,3 +329,33 @@ func TestAReferralWithConsentIsWelcomedCheckedInAndEndedWithStartAndEndScores(t 
 		}
 	})
 }
+
+func TestCancelInAnswerToAContactReminderCancelsThatContactNotEveryMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		c := storetest.Contact(t, db, j.person, func(c *store.Contact) { c.StartsAt = londonTime(2026, 11, 26, 14, 0) })
+		j.plan(func(tx *store.Tx) error { return j.planner.PlanContact(j.ctx, tx, c) })
+		j.until(londonTime(2026, 11, 23, 14, 0))
+		j.expectText("the reminder", "Reply C to confirm or R")
+		j.text("Cancel")
+		j.expectText("the reply to CANCEL", "cancelled: Thursday 26 November at 2:00pm", "Priya will be in touch", "reply STOP")
+		if got := j.contact(c.ID).Status; got != store.ContactCancelled {
+			t.Fatalf("the contact is %s, want cancelled", got)
+		}
+		if j.reload().OptedOutAt != nil {
+			t.Fatal("CANCEL to a reminder opted the person out of every message")
+		}
+		if !slices.ContainsFunc(j.escalations(), func(e store.Escalation) bool { return e.Reason == store.ReasonRearrange }) {
+			t.Fatalf("escalations %+v, want Priya told the contact was cancelled", j.escalations())
+		}
+		texts := len(j.phone())
+		j.until(londonTime(2026, 11, 26, 15, 0))
+		if len(j.phone()) != texts {
+			t.Fatalf("after CANCEL the person still got %q", j.last())
+		}
+		j.text("CANCEL")
+		if j.reload().OptedOutAt == nil {
+			t.Fatal("CANCEL with no reminder waiting must stop every message")
+		}
+	})
+}
