@@ -47,6 +47,8 @@ func TestConstraints(t *testing.T) {
 		ctx := context.Background()
 		ptr := storetest.Ptr[string]
 		id := storetest.Ptr[int64]
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
 
 		// Two schemes, each with a link worker and a person.
 		a := storetest.Person(t, db)
@@ -135,14 +137,14 @@ func TestConstraints(t *testing.T) {
 			wantCode(t, db.CreatePerson(ctx, &p), store.Conflict)
 			other := store.Person{SchemeID: b.SchemeID, Name: "X", Phone: a.Phone}
 			mustOK(t, db.CreatePerson(ctx, &other))
-			other.Status, other.EndedAt = store.PersonEnded, storetest.Ptr(time.Now())
+			other.Status, other.EndedAt = store.PersonEnded, storetest.Ptr(now)
 			mustOK(t, db.UpdatePerson(ctx, other))
 			again := store.Person{SchemeID: b.SchemeID, Name: "X again", Phone: a.Phone}
 			mustOK(t, db.CreatePerson(ctx, &again))
 		})
 		t.Run("consent records who recorded it, a link worker of the same scheme", func(t *testing.T) {
 			p := a
-			p.ConsentAt = storetest.Ptr(time.Now())
+			p.ConsentAt = storetest.Ptr(now)
 			wantCheck(t, db.UpdatePerson(ctx, p), "people_consent_whole")
 			p.ConsentBy = id(workerB)
 			wantCode(t, db.UpdatePerson(ctx, p), store.Invalid)
@@ -153,7 +155,7 @@ func TestConstraints(t *testing.T) {
 			p := a
 			p.Status = store.PersonEnded
 			wantCheck(t, db.UpdatePerson(ctx, p), "people_ended_whole")
-			p.Status, p.EndedAt = store.PersonActive, storetest.Ptr(time.Now())
+			p.Status, p.EndedAt = store.PersonActive, storetest.Ptr(now)
 			wantCheck(t, db.UpdatePerson(ctx, p), "people_ended_whole")
 		})
 		t.Run("a referral source must be known", func(t *testing.T) {
@@ -170,15 +172,15 @@ func TestConstraints(t *testing.T) {
 		})
 
 		t.Run("a contact is with a link worker of the person's scheme", func(t *testing.T) {
-			c := store.Contact{SchemeID: a.SchemeID, PersonID: a.ID, LinkWorkerID: workerB, StartsAt: time.Now(), Kind: store.ContactPhone}
+			c := store.Contact{SchemeID: a.SchemeID, PersonID: a.ID, LinkWorkerID: workerB, StartsAt: now, Kind: store.ContactPhone}
 			wantCode(t, db.CreateContact(ctx, &c), store.Invalid)
 		})
 		t.Run("a contact cannot claim a person of another scheme", func(t *testing.T) {
-			c := store.Contact{SchemeID: b.SchemeID, PersonID: a.ID, LinkWorkerID: workerB, StartsAt: time.Now(), Kind: store.ContactPhone}
+			c := store.Contact{SchemeID: b.SchemeID, PersonID: a.ID, LinkWorkerID: workerB, StartsAt: now, Kind: store.ContactPhone}
 			wantCode(t, db.CreateContact(ctx, &c), store.Invalid)
 		})
 		t.Run("a contact's kind and status must be known", func(t *testing.T) {
-			c := store.Contact{SchemeID: a.SchemeID, PersonID: a.ID, LinkWorkerID: workerA, StartsAt: time.Now(), Kind: "carrier_pigeon"}
+			c := store.Contact{SchemeID: a.SchemeID, PersonID: a.ID, LinkWorkerID: workerA, StartsAt: now, Kind: "carrier_pigeon"}
 			wantCheck(t, db.CreateContact(ctx, &c), "contacts_kind_known")
 			ok := storetest.Contact(t, db, a)
 			ok.Status = "maybe"
@@ -235,7 +237,7 @@ func TestConstraints(t *testing.T) {
 
 		t.Run("a second nudge with the same key is refused", func(t *testing.T) {
 			n := storetest.Nudge(t, db, a)
-			again := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeCheckin, Key: n.Key, DueAt: time.Now()}
+			again := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeCheckin, Key: n.Key, DueAt: now}
 			wantCode(t, db.CreateNudge(ctx, &again), store.Conflict)
 			planned, err := db.PlanNudge(ctx, &again)
 			mustOK(t, err)
@@ -255,7 +257,7 @@ func TestConstraints(t *testing.T) {
 			}
 		})
 		t.Run("a contact reminder names a contact of the same person", func(t *testing.T) {
-			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeContactReminder, Key: "r1", DueAt: time.Now()}
+			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeContactReminder, Key: "r1", DueAt: now}
 			wantCheck(t, db.CreateNudge(ctx, &n), "nudges_contact_reminder_has_contact")
 			n.ContactID = id(storetest.Contact(t, db, b).ID)
 			wantCode(t, db.CreateNudge(ctx, &n), store.Invalid)
@@ -263,7 +265,7 @@ func TestConstraints(t *testing.T) {
 			mustOK(t, db.CreateNudge(ctx, &n))
 		})
 		t.Run("a reply reminder or expiry names its run", func(t *testing.T) {
-			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeReplyExpiry, Key: "k-expiry", DueAt: time.Now()}
+			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeReplyExpiry, Key: "k-expiry", DueAt: now}
 			wantCheck(t, db.CreateNudge(ctx, &n), "nudges_reply_has_run")
 			run := storetest.Run(t, db, a)
 			n.RunID = &run.ID
@@ -271,19 +273,19 @@ func TestConstraints(t *testing.T) {
 			mustOK(t, db.EndRun(ctx, run.ID, store.OutcomeExpired))
 		})
 		t.Run("a nudge's kind must be known", func(t *testing.T) {
-			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: "spam", Key: "k-spam", DueAt: time.Now()}
+			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: "spam", Key: "k-spam", DueAt: now}
 			wantCheck(t, db.CreateNudge(ctx, &n), "nudges_kind_known")
 		})
 		t.Run("a nudge cannot suggest another scheme's group", func(t *testing.T) {
 			g := storetest.Group(t, db, b.SchemeID)
-			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeSuggestion, Key: "k-sugg", DueAt: time.Now(), GroupID: id(g.ID)}
+			n := store.Nudge{SchemeID: a.SchemeID, PersonID: a.ID, Kind: store.NudgeSuggestion, Key: "k-sugg", DueAt: now, GroupID: id(g.ID)}
 			wantCode(t, db.CreateNudge(ctx, &n), store.Invalid)
 		})
 
 		t.Run("a duplicate provider message id is refused", func(t *testing.T) {
 			first := storetest.Outbound(t, db, a)
 			second := storetest.Outbound(t, db, a)
-			claimed, err := db.ClaimOutbox(ctx, time.Now().Add(time.Minute), "w", time.Minute, 100)
+			claimed, err := db.ClaimOutbox(ctx, now.Add(time.Minute), "w", time.Minute, 100)
 			mustOK(t, err)
 			if len(claimed) < 2 {
 				t.Fatalf("claimed %d messages", len(claimed))
@@ -388,7 +390,6 @@ func TestConstraints(t *testing.T) {
 		t.Run("a referral is attended only after it is accepted, and never both accepted and declined", func(t *testing.T) {
 			r := store.Referral{SchemeID: a.SchemeID, PersonID: a.ID, GroupID: storetest.Group(t, db, a.SchemeID).ID}
 			mustOK(t, db.CreateReferral(ctx, &r))
-			now := time.Now()
 			r.AttendedAt = &now
 			wantCheck(t, db.UpdateReferral(ctx, r), "activity_referrals_attended_after_accepted")
 			r.AcceptedAt, r.DeclinedAt, r.AttendedAt = &now, &now, nil

@@ -58,7 +58,7 @@ func TestLinkCodeWorksOnceBeforeItExpires(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		p := storetest.Person(t, db)
-		now := time.Now()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 		for _, c := range []store.LinkCode{
 			{Code: "fresh-code-0123456789", SchemeID: p.SchemeID, PersonID: &p.ID, ExpiresAt: now.Add(time.Hour)},
@@ -133,10 +133,11 @@ func TestSavepointUndoesOnlyWhatFailed(t *testing.T) {
 func TestMarkSentBatchSkipsLostLeases(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return now })
 		p := storetest.Person(t, db)
 		a := storetest.Outbound(t, db, p)
 		b := storetest.Outbound(t, db, p, func(m *store.Message) { m.Body = "other" })
-		now := time.Now()
 		if _, err := db.ClaimOutbox(ctx, now, "me", time.Minute, 10); err != nil {
 			t.Fatal(err)
 		}

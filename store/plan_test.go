@@ -47,6 +47,7 @@ func TestBatchWrites(t *testing.T) {
 
 	t.Run("messages queued together are in the outbox", func(t *testing.T) {
 		storetest.Each(t, func(t *testing.T, db *store.DB) {
+			db.SetClock(func() time.Time { return noon })
 			p := storetest.Person(t, db)
 			n := storetest.Nudge(t, db, p)
 			list := []*store.Message{
@@ -54,7 +55,7 @@ func TestBatchWrites(t *testing.T) {
 				{SchemeID: p.SchemeID, PersonID: &p.ID, Channel: store.ChannelSMS, Address: *p.Phone, Kind: store.MessageNudge, Body: "two"},
 			}
 			mustOK(t, db.InTx(ctx, func(tx *store.Tx) error { return tx.QueueMessages(ctx, list) }))
-			got, err := db.ClaimOutbox(ctx, time.Now().Add(time.Hour), "sender", time.Minute, 10)
+			got, err := db.ClaimOutbox(ctx, noon.Add(time.Hour), "sender", time.Minute, 10)
 			mustOK(t, err)
 			if len(got) != 2 || got[0].Body != "one" || got[1].Body != "two" || got[0].NudgeID == nil || *got[0].NudgeID != n.ID || got[1].NudgeID != nil {
 				t.Fatalf("outbox = %+v", got)

@@ -216,6 +216,11 @@ func (db *DB) String() string { return db.where }
 // the system clock. Tests use it; call it before db is shared.
 func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
+// Now is the time on db's clock (the system clock unless SetClock changed
+// it), in UTC to the microsecond: the time a transaction begun now would
+// take as its Tx.Now. Tests use it to make rows relative to a fake clock.
+func (db *DB) Now() time.Time { return utc(db.now()) }
+
 // Ready returns nil when the database answers and its schema is current,
 // otherwise an error that says why.
 func (db *DB) Ready(ctx context.Context) error {

@@ -74,6 +74,8 @@ func apiCall(t *testing.T, srv *httptest.Server, token, path, body string) int {
 func TestAReferralThroughTheAPIGetsCheckInsAndABookedContactGetsReminders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // Monday 10:00 GMT
+		db.SetClock(func() time.Time { return now })
 		worker := storetest.LinkWorker(t, db, storetest.Scheme(t, db).ID, func(w *store.LinkWorker) { w.Email = storetest.Ptr("lw@scheme.example") })
 		const token = "lbk_test-token"
 		sum := sha256.Sum256([]byte(token))
@@ -99,7 +101,7 @@ func TestAReferralThroughTheAPIGetsCheckInsAndABookedContactGetsReminders(t *tes
 			t.Fatalf("a new referral has no check-in planned: %v", kinds)
 		}
 
-		when := time.Now().AddDate(0, 0, 7).UTC().Format(time.RFC3339)
+		when := now.AddDate(0, 0, 7).Format(time.RFC3339)
 		code = apiCall(t, srv, token, "/api/v1/contacts", fmt.Sprintf(`{"person_id":%d,"starts_at":%q,"kind":"phone"}`, joan.ID, when))
 		if code != http.StatusCreated {
 			t.Fatalf("book contact: %d", code)

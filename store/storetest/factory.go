@@ -75,14 +75,14 @@ func Person(t testing.TB, db *store.DB, opts ...func(*store.Person)) store.Perso
 	return p
 }
 
-// Contact inserts a booked phone contact with the person in a week's time,
-// with their link worker (or a new one), changed by opts.
+// Contact inserts a booked phone contact with the person a week after db's
+// clock (db.Now), with their link worker (or a new one), changed by opts.
 func Contact(t testing.TB, db *store.DB, p store.Person, opts ...func(*store.Contact)) store.Contact {
 	t.Helper()
 	c := store.Contact{
 		SchemeID: p.SchemeID,
 		PersonID: p.ID,
-		StartsAt: time.Now().Add(7 * 24 * time.Hour),
+		StartsAt: db.Now().Add(7 * 24 * time.Hour),
 		Kind:     store.ContactPhone,
 	}
 	if p.LinkWorkerID != nil {
@@ -155,8 +155,8 @@ func Run(t testing.TB, db *store.DB, p store.Person, opts ...func(*store.Run)) s
 	return r
 }
 
-// Nudge inserts a planned check-in for the person, due an hour ago, with a
-// unique key, changed by opts.
+// Nudge inserts a planned check-in for the person, due an hour before db's
+// clock (db.Now), with a unique key, changed by opts.
 func Nudge(t testing.TB, db *store.DB, p store.Person, opts ...func(*store.Nudge)) store.Nudge {
 	t.Helper()
 	n := store.Nudge{
@@ -164,7 +164,7 @@ func Nudge(t testing.TB, db *store.DB, p store.Person, opts ...func(*store.Nudge
 		PersonID:    p.ID,
 		Kind:        store.NudgeCheckin,
 		Key:         fmt.Sprintf("checkin:%d:%d", p.ID, next()),
-		DueAt:       time.Now().Add(-time.Hour),
+		DueAt:       db.Now().Add(-time.Hour),
 		DialogueKey: Ptr("checkin"),
 	}
 	for _, o := range opts {

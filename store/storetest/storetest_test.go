@@ -26,6 +26,10 @@ func TestPostgresSchemasLiveInADatabaseOfTheProcesssOwn(t *testing.T) {
 	}
 	t.Cleanup(func() { admin.Close() }) // after the drops below
 	ctx := context.Background()
+	// The stamps are Unix seconds of the real clock because that is what
+	// createProcessDatabase names databases by and compares against (it is
+	// housekeeping across test processes, not behaviour under test): two
+	// hours and a minute before the real now, whatever the date.
 	stale := fmt.Sprintf("linkbot_test_%d_0ld", time.Now().Add(-2*time.Hour).Unix())
 	fresh := fmt.Sprintf("linkbot_test_%d_n3w", time.Now().Add(-time.Minute).Unix())
 	for _, name := range []string{stale, fresh} {
