@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -40,7 +41,11 @@ func (e *Engine) HandleInbound(ctx context.Context, in Inbound) error {
 
 // message handles a message or a button choice.
 func (e *Engine) message(ctx context.Context, tx *store.Tx, in Inbound) error {
-	p, openRun, err := tx.LockInboundPerson(ctx, store.Channel(in.Channel), in.From)
+	p, openRun, err := tx.LockInboundPerson(ctx, store.Channel(in.Channel), in.From, in.To)
+	if errors.Is(err, store.ErrSenderInSeveralSchemes) {
+		e.log.ErrorContext(ctx, "inbound: the sender is known to several schemes and the number they wrote to belongs to none; "+
+			"register each scheme's numbers on its settings page (Scheme admin → Settings → Numbers and bots)", "channel", in.Channel)
+	}
 	if store.ErrorCode(err) == store.NotFound {
 		return e.unknown(ctx, tx, in)
 	}
@@ -289,7 +294,7 @@ func UnknownReplyText(channel Channel, safetyNet bool) string {
 // blocked records that a person blocked (or unblocked) the bot on
 // Telegram; a block is escalated to their link worker once.
 func (e *Engine) blocked(ctx context.Context, tx *store.Tx, in Inbound) error {
-	found, err := tx.FindInboundPerson(ctx, store.ChannelTelegram, in.From)
+	found, err := tx.FindInboundPerson(ctx, store.ChannelTelegram, in.From, in.To)
 	if store.ErrorCode(err) == store.NotFound {
 		return nil
 	}
@@ -323,7 +328,7 @@ func (e *Engine) link(ctx context.Context, tx *store.Tx, in Inbound) error {
 	if store.ErrorCode(err) == store.NotFound {
 		// A used, expired or made-up code; or a replay of a link that
 		// worked, in which case the chat already belongs to someone.
-		if _, ferr := tx.FindInboundPerson(ctx, store.ChannelTelegram, in.From); ferr == nil {
+		if _, ferr := tx.FindInboundPerson(ctx, store.ChannelTelegram, in.From, in.To); ferr == nil {
 			return nil
 		}
 		return e.unknown(ctx, tx, in)

@@ -4,59 +4,110 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"time"
 )
 
-// FindInboundPerson returns the person who writes from address on
-// channel, in any scheme: a phone number for SMS and the simulated
-// channel, a chat id for Telegram. An active person comes before one whose
-// support has ended (whose messages must still reach someone); among
-// several, the one referred most recently. NotFound when no one has it.
-func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address string) (Person, error) {
-	return tx.findInboundPerson(ctx, channel, address, "")
+// FindInboundPerson returns the person who writes from address on channel
+// to `to`, our address they wrote to (see LockInboundPerson).
+func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address, to string) (Person, error) {
+	p, _, err := tx.inboundPerson(ctx, channel, address, to, false)
+	return p, err
 }
 
-// LockInboundPerson is FindInboundPerson that also locks the person's row
-// until tx ends (see LockPerson) and returns the id of their open run, nil
-// when they have none, all in one statement. The run id is as of the
+// LockInboundPerson returns the person who writes from address (a phone
+// number for SMS and the simulated channel, a chat id for Telegram) on
+// channel to `to`, our address they wrote to (a Twilio number, a bot id),
+// locks their row until tx ends (see LockPerson), and returns the id of
+// their open run, nil when they have none. The run id is as of the
 // statement's start: if the statement waited for the lock, a run may have
 // ended (check EndedAt) or, rarely, started since.
-func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address string) (Person, *int64, error) {
-	const op = "lock inbound person"
+//
+// Only the scheme that owns `to` (see SetSchemeSenders) is searched, so a
+// phone known to two schemes reaches each through its own number. When no
+// scheme owns `to`, the sender must be known to one scheme alone: a sender
+// known to several is NotFound rather than given to the wrong one. Within
+// a scheme an active person comes before one whose support has ended
+// (whose messages must still reach someone), then the one referred most
+// recently.
+func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address, to string) (Person, *int64, error) {
+	return tx.inboundPerson(ctx, channel, address, to, true)
+}
+
+func (tx *Tx) inboundPerson(ctx context.Context, channel Channel, address, to string, lock bool) (Person, *int64, error) {
+	const op = "find inbound person"
+	where, arg, ok := senderWhere(channel, address)
+	if !ok {
+		return Person{}, nil, &Error{Code: NotFound, Op: op, Message: "not an address of this channel"}
+	}
+	schemeID, owned, err := tx.inboundScope(ctx, channel, to)
+	if err != nil {
+		return Person{}, nil, err
+	}
+	args := []any{arg}
+	if owned {
+		where += ` AND scheme_id = ?`
+		args = append(args, schemeID)
+	} else {
+		id, ok, err := tx.onlyScheme(ctx, where, arg)
+		if err != nil {
+			return Person{}, nil, err
+		}
+		if !ok {
+			return Person{}, nil, ErrSenderInSeveralSchemes
+		}
+		where += ` AND scheme_id = ?`
+		args = append(args, id)
+	}
 	var row struct {
 		Person
 		OpenRunID *int64 `db:"open_run_id"`
 	}
-	where, arg := `phone = ?`, any(address)
-	if channel == ChannelTelegram {
-		chat, err := strconv.ParseInt(address, 10, 64)
-		if err != nil {
-			return Person{}, nil, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
-		}
-		where, arg = `telegram_chat_id = ?`, chat
+	suffix := ""
+	if lock {
+		suffix = tx.forUpdate()
 	}
-	err := tx.get(ctx, op, &row, `SELECT `+personColumns+`,
+	err = tx.get(ctx, op, &row, `SELECT `+personColumns+`,
 		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id
-		FROM people WHERE `+where+` ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+tx.forUpdate(), arg)
+		FROM people WHERE `+where+` ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+suffix, args...)
 	return row.Person, row.OpenRunID, err
 }
 
-func (tx *Tx) findInboundPerson(ctx context.Context, channel Channel, address, lock string) (Person, error) {
-	const op = "find inbound person"
-	var p Person
-	if channel != ChannelTelegram {
-		err := tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
-			WHERE phone = ? ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+lock, address)
-		return p, err
+// ErrSenderInSeveralSchemes is the NotFound of an inbound lookup whose
+// sender several schemes know while the address they wrote to belongs to
+// none of them: each scheme's numbers must be registered (SetSchemeSenders).
+var ErrSenderInSeveralSchemes = &Error{Code: NotFound, Op: "find inbound person",
+	Message: "the sender is known to several schemes and the address they wrote to belongs to none"}
+
+// onlyScheme is the one scheme whose people match where: the one scheme
+// with an active match, else the one scheme with any. It reports false
+// when several schemes match alike (and 0, true when none does).
+func (tx *Tx) onlyScheme(ctx context.Context, where string, arg any) (int64, bool, error) {
+	var rows []struct {
+		SchemeID int64        `db:"scheme_id"`
+		Status   PersonStatus `db:"status"`
 	}
-	chat, err := strconv.ParseInt(address, 10, 64)
-	if err != nil {
-		return p, &Error{Code: NotFound, Op: op, Message: "not a Telegram chat id"}
+	if err := tx.selectAll(ctx, "find inbound scheme", &rows, `SELECT DISTINCT scheme_id, status FROM people WHERE `+where, arg); err != nil {
+		return 0, false, err
 	}
-	err = tx.get(ctx, op, &p, `SELECT `+personColumns+` FROM people
-		WHERE telegram_chat_id = ? ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+lock, chat)
-	return p, err
+	active, any := map[int64]bool{}, map[int64]bool{}
+	for _, r := range rows {
+		any[r.SchemeID] = true
+		if r.Status == PersonActive {
+			active[r.SchemeID] = true
+		}
+	}
+	for _, set := range []map[int64]bool{active, any} {
+		switch len(set) {
+		case 0:
+			continue
+		case 1:
+			for id := range set {
+				return id, true, nil
+			}
+		}
+		return 0, false, nil
+	}
+	return 0, true, nil
 }
 
 // Savepoint runs fn inside a savepoint of tx. If fn fails, what it wrote is

@@ -242,8 +242,58 @@ func (a *app) adminSettings(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) settingsPage(w http.ResponseWriter, r *http.Request, status int, problem string, s store.Scheme) {
 	set := escalate.SchemeSettings(s)
+	var numbers, bots []string
+	err := a.DB.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if numbers, err = tx.ListSchemeSenders(r.Context(), s.ID, store.ChannelSMS); err != nil {
+			return err
+		}
+		bots, err = tx.ListSchemeSenders(r.Context(), s.ID, store.ChannelTelegram)
+		return err
+	})
+	if err != nil {
+		a.storeError(w, r, "settings", err)
+		return
+	}
 	a.render(w, r, status, "settings", map[string]any{"Problem": problem, "Scheme": s,
-		"AckMinutes": int(set.AckWithin / time.Minute), "DigestAt": set.DigestAt})
+		"AckMinutes": int(set.AckWithin / time.Minute), "DigestAt": set.DigestAt,
+		"SMSNumbers": strings.Join(numbers, "\n"), "TelegramBots": strings.Join(bots, "\n")})
+}
+
+// saveSenders sets the scheme's Twilio numbers and Telegram bot ids: the
+// addresses people write to, by which their messages reach this scheme
+// and no other.
+func (a *app) saveSenders(w http.ResponseWriter, r *http.Request) {
+	v := viewerOf(r)
+	numbers := strings.Fields(strings.NewReplacer(",", " ", ";", " ").Replace(r.PostFormValue("sms_numbers")))
+	for _, n := range numbers {
+		if !e164.MatchString(n) {
+			a.settingsPage(w, r, http.StatusBadRequest, "Write each Twilio number in international form, e.g. +447700900123, one a line.", v.Scheme)
+			return
+		}
+	}
+	bots := strings.Fields(r.PostFormValue("telegram_bots"))
+	for _, b := range bots {
+		if _, err := strconv.ParseInt(b, 10, 64); err != nil {
+			a.settingsPage(w, r, http.StatusBadRequest, "A Telegram bot is given by its numeric id (the digits before the colon in its token).", v.Scheme)
+			return
+		}
+	}
+	err := a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		if err := tx.SetSchemeSenders(r.Context(), v.Scheme.ID, store.ChannelSMS, numbers); err != nil {
+			return err
+		}
+		return tx.SetSchemeSenders(r.Context(), v.Scheme.ID, store.ChannelTelegram, bots)
+	})
+	if store.ErrorCode(err) == store.Conflict {
+		a.settingsPage(w, r, http.StatusConflict, "One of those numbers or bots belongs to another scheme: each can belong to one scheme only.", v.Scheme)
+		return
+	}
+	if err != nil {
+		a.storeError(w, r, "save numbers", err)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
 }
 
 func (a *app) saveSettings(w http.ResponseWriter, r *http.Request) {

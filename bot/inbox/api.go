@@ -252,6 +252,9 @@ func readAPIPerson(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person)
 		if err != nil {
 			return &fieldError{"referred_at", "must be a time such as 2026-11-23T10:30:00Z"}
 		}
+		if t.After(tx.Now()) {
+			return &fieldError{"referred_at", "must not be in the future"}
+		}
 		p.ReferredAt = t
 	}
 	if in.LinkWorkerEmail != "" {

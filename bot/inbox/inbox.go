@@ -44,7 +44,8 @@ type Config struct {
 	// to their casework: consent, a referral, a pause, opting back in, a
 	// contact, the end of support. Required.
 	Nudges Planner
-	// Now is the clock for sessions and rate limits; nil is time.Now.
+	// Now is the clock for sessions and rate limits; nil is the database's
+	// (store.DB.Now), so a session expires by the clock it was stored with.
 	Now func() time.Time
 }
 
@@ -100,7 +101,7 @@ func New(cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = cfg.DB.Now // one clock: sessions expire by the same time they are stored at
 	}
 	a := &app{Config: cfg}
 	a.pages = a.loadPages()
@@ -141,6 +142,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /admin/duty/{cover}/delete", a.admin(a.deleteDutyCover))
 	web.Handle("GET /admin/settings", a.admin(a.adminSettings))
 	web.Handle("POST /admin/settings", a.admin(a.saveSettings))
+	web.Handle("POST /admin/senders", a.admin(a.saveSenders))
 	web.Handle("GET /admin/groups", a.admin(a.adminGroups))
 	web.Handle("POST /admin/groups", a.admin(a.addGroup))
 	web.Handle("POST /admin/groups/{group}", a.admin(a.updateGroup))

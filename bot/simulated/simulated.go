@@ -54,7 +54,7 @@ type Phones struct {
 
 // NewPhones returns the phone page over db, handing typed replies to in.
 func NewPhones(db *store.DB, in bot.InboundHandler, prefix string) *Phones {
-	return &Phones{db: db, in: in, prefix: strings.TrimRight(prefix, "/"), now: time.Now}
+	return &Phones{db: db, in: in, prefix: strings.TrimRight(prefix, "/"), now: db.Now}
 }
 
 // Register mounts the page's routes on mux.

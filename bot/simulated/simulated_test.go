@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/dispatch"
@@ -23,6 +24,7 @@ func TestTypingOnADemoPhoneGoesThroughThePipelineAndTheAnswerAppears(t *testing.
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		quiet := slog.New(slog.DiscardHandler)
+		db.SetClock(func() time.Time { return time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC) })
 		person := storetest.Person(t, db, func(p *store.Person) { p.Name = "Aisha Khan" })
 		engine, err := bot.NewEngine(db, bot.Options{Logger: quiet, Runs: nudges.NewPlanner()})
 		if err != nil {
@@ -40,7 +42,7 @@ func TestTypingOnADemoPhoneGoesThroughThePipelineAndTheAnswerAppears(t *testing.
 		}
 		resp.Body.Close()
 		sim := simulated.Sender{}
-		d := dispatch.New(db, dispatch.Config{Logger: quiet, Senders: map[store.Channel]bot.Sender{
+		d := dispatch.New(db, dispatch.Config{Logger: quiet, Now: db.Now, Senders: map[store.Channel]bot.Sender{
 			store.ChannelSMS: sim, store.ChannelSimulated: sim}})
 		if _, err := d.RunOnce(ctx); err != nil {
 			t.Fatal(err)

@@ -195,7 +195,13 @@ func (j *journey) nextDue() (time.Time, bool) {
 // signed Twilio webhook; it must be answered 200.
 func (j *journey) text(body string) {
 	j.t.Helper()
-	resp, err := j.twilio.PostWebhook(j.ctx, j.web.URL+sms.InboundPath, smstest.InboundParams(*j.person.Phone, j.from, body))
+	j.textTo(j.from, body)
+}
+
+// textTo is the person texting body to the number to.
+func (j *journey) textTo(to, body string) {
+	j.t.Helper()
+	resp, err := j.twilio.PostWebhook(j.ctx, j.web.URL+sms.InboundPath, smstest.InboundParams(*j.person.Phone, to, body))
 	if err != nil {
 		j.t.Fatal(err)
 	}

@@ -359,3 +359,62 @@ func TestCancelInAnswerToAContactReminderCancelsThatContactNotEveryMessage(t *te
 		}
 	})
 }
+
+func TestTwoSchemesSharingAPhoneEachSeeOnlyWhatWasSentToTheirOwnNumber(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		other := storetest.Scheme(t, db, func(s *store.Scheme) { s.Name = "Shadow Scheme" })
+		otherWorker := storetest.LinkWorker(t, db, other.ID)
+		shadow := storetest.Person(t, db, func(p *store.Person) {
+			p.SchemeID, p.LinkWorkerID, p.Name, p.Phone = other.ID, &otherWorker.ID, "Shadow", j.person.Phone
+			p.ReferredAt = monday // referred after Margaret: the old lookup picked the latest
+		})
+		const otherNumber = "+447700900888"
+		j.plan(func(tx *store.Tx) error {
+			if err := tx.SetSchemeSenders(j.ctx, j.scheme.ID, store.ChannelSMS, []string{j.from}); err != nil {
+				return err
+			}
+			return tx.SetSchemeSenders(j.ctx, other.ID, store.ChannelSMS, []string{otherNumber})
+		})
+
+		j.text("I have taken all my tablets and want to die")
+		j.expectText("the safety net", "116 123")
+		if esc := j.escalations(); len(esc) != 1 || esc[0].PersonID != j.person.ID {
+			t.Fatalf("scheme A's escalations %+v, want Margaret's", esc)
+		}
+		if esc := must(j.db.ListOpenEscalations(j.ctx, other.ID))(t); len(esc) != 0 {
+			t.Fatalf("scheme B saw %+v of a message sent to scheme A's number", esc)
+		}
+		if thread := must(j.db.ListThread(j.ctx, shadow.ID, 10))(t); len(thread) != 0 {
+			t.Fatalf("scheme B's person got %+v", thread)
+		}
+
+		j.text("STOP")
+		if j.reload().OptedOutAt == nil {
+			t.Fatal("STOP to scheme A's number did not opt Margaret out of scheme A")
+		}
+		if p := must(j.db.GetPerson(j.ctx, shadow.ID))(t); p.OptedOutAt != nil {
+			t.Fatal("STOP to scheme A's number opted the person out of scheme B")
+		}
+
+		j.textTo(otherNumber, "hello, is this the walking group?")
+		in := slices.DeleteFunc(must(j.db.ListThread(j.ctx, shadow.ID, 10))(t), func(m store.Message) bool { return m.Direction != store.Inbound })
+		if len(in) != 1 || !strings.Contains(in[0].Body, "walking group") {
+			t.Fatalf("scheme B's thread %+v, want the text sent to its number", in)
+		}
+	})
+}
+
+func TestWithNoNumbersRegisteredASenderKnownToTwoSchemesIsGivenToNeither(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		j := newJourney(t, db, monday)
+		other := storetest.Scheme(t, db)
+		shadow := storetest.Person(t, db, func(p *store.Person) { p.SchemeID, p.Phone = other.ID, j.person.Phone })
+		j.text("is anyone there")
+		for _, id := range []int64{j.person.ID, shadow.ID} {
+			if thread := must(j.db.ListThread(j.ctx, id, 10))(t); len(thread) != 0 {
+				t.Fatalf("person %d got %+v: a sender two schemes know went to one of them unasked", id, thread)
+			}
+		}
+	})
+}
