@@ -75,7 +75,7 @@ func (r *telegramRig) linkCode(personID, workerID int64) string {
 	var code string
 	err := r.db.InTx(r.ctx, func(tx *store.Tx) error {
 		var err error
-		code, err = bot.IssueLinkCode(r.ctx, tx, r.person.SchemeID, personID, workerID)
+		code, err = tx.IssueLinkCode(r.ctx, r.person.SchemeID, personID, workerID)
 		return err
 	})
 	if err != nil {

@@ -2,8 +2,34 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
 	"time"
 )
+
+// LinkCodeLifetime is how long a Telegram link code stays usable.
+const LinkCodeLifetime = 7 * 24 * time.Hour
+
+// IssueLinkCode makes a one-time code that binds a Telegram chat to the
+// person (personID) or link worker (linkWorkerID, when personID is 0) of
+// the scheme, usable once until LinkCodeLifetime from now.
+func (tx *Tx) IssueLinkCode(ctx context.Context, schemeID, personID, linkWorkerID int64) (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("issue link code: %w", err)
+	}
+	c := LinkCode{Code: base64.RawURLEncoding.EncodeToString(b), SchemeID: schemeID, ExpiresAt: tx.now.Add(LinkCodeLifetime)}
+	if personID != 0 {
+		c.PersonID = &personID
+	} else {
+		c.LinkWorkerID = &linkWorkerID
+	}
+	if err := tx.CreateLinkCode(ctx, &c); err != nil {
+		return "", fmt.Errorf("issue link code: %w", err)
+	}
+	return c.Code, nil
+}
 
 // LinkCode is a one-time code in a t.me/<bot>?start=<code> link. "/start
 // <code>" binds the Telegram chat to the person or the link worker it was

@@ -47,6 +47,9 @@ type Config struct {
 	// Now is the clock for sessions and rate limits; nil is the database's
 	// (store.DB.Now), so a session expires by the clock it was stored with.
 	Now func() time.Time
+	// TelegramLink makes the t.me link that binds a chat with a one-time
+	// code (telegram.Bot.StartLink); nil when Telegram is off.
+	TelegramLink func(code string) string
 }
 
 // Planner keeps a person's plan of nudges whole as their casework changes.
@@ -123,6 +126,9 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /people/{id}/discreet", a.signedIn(a.setDiscreet))
 	web.Handle("POST /people/{id}/opt-out", a.signedIn(a.setOptOut))
 	web.Handle("POST /people/{id}/pause", a.signedIn(a.pauseNudges))
+	web.Handle("POST /people/{id}/telegram/invite", a.signedIn(a.inviteToTelegram))
+	web.Handle("GET /people/{id}/telegram/qr", a.signedIn(a.telegramQR))
+	web.Handle("POST /people/{id}/telegram/leave", a.signedIn(a.moveToSMS))
 	web.Handle("POST /people/{id}/dialogue", a.signedIn(a.startDialogue))
 	web.Handle("POST /people/{id}/end", a.signedIn(a.endSupport))
 	web.Handle("POST /people/{id}/contacts", a.signedIn(a.bookContact))

@@ -72,7 +72,7 @@ func (a *app) person(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, "person", err)
 		return
 	}
-	a.render(w, r, http.StatusOK, "person", map[string]any{"P": pg, "Kinds": contactKinds})
+	a.render(w, r, http.StatusOK, "person", map[string]any{"P": pg, "Kinds": contactKinds, "Telegram": a.TelegramLink != nil})
 }
 
 // personThread is the thread alone, for the live update.

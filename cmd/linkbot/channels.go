@@ -26,6 +26,9 @@ const envSMSPerSecond = "LINKBOT_SMS_PER_SECOND"
 // webhooks of the channels that are configured, and the dispatcher.
 type channels struct {
 	routes []func(*http.ServeMux)
+	// telegramLink makes the t.me link of a one-time code; nil when
+	// Telegram is off.
+	telegramLink func(code string) string
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -138,6 +141,7 @@ func (c *channels) telegram(ctx context.Context, logger *slog.Logger, engine *bo
 		return err
 	}
 	senders[store.ChannelTelegram] = b
+	c.telegramLink = b.StartLink
 	if cfg.Polling() {
 		logger.Info("Telegram is on, polling for updates (no LINKBOT_PUBLIC_URL)", "bot", b.Username())
 		c.wg.Add(1)

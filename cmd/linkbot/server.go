@@ -28,7 +28,7 @@ const shutdownGrace = 20 * time.Second
 
 // newHandler returns every HTTP route of the server, wrapped with metrics.
 // Each of routes mounts more routes (webhooks, pages) on the mux.
-func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner, routes ...func(*http.ServeMux)) http.Handler {
+func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner, telegramLink func(code string) string, routes ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range routes {
 		r(mux)
@@ -46,7 +46,7 @@ func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner,
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner})) // the web inbox, admin pages and JSON API
+	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner, TelegramLink: telegramLink})) // the web inbox, admin pages and JSON API
 	return instrument(mux, reg)
 }
 
@@ -169,7 +169,7 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 		(&escalate.Loop{DB: db, InboxURL: publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
 	})
 	background.Go(func() { runNudges(ctx, db, logger, planner, cfg.databaseURL) })
-	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, planner, ch.register), listening)
+	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, planner, ch.telegramLink, ch.register), listening)
 }
 
 // newPlanner is the process's one nudges.Planner, shared by the inbox, the

@@ -19,7 +19,7 @@ import (
 
 func TestReadyzSaysNotReadyWhenTheSchemaIsMissing(t *testing.T) {
 	db := storetest.Open(t, storetest.SQLiteURL(t)) // opened, never migrated
-	srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner()))
+	srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
 	defer srv.Close()
 	if code, _ := get(t, srv.URL+"/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz: %d, want 200 while the process is up", code)
@@ -32,7 +32,7 @@ func TestReadyzSaysNotReadyWhenTheSchemaIsMissing(t *testing.T) {
 
 func TestMetricsCountRequestsByRouteNotByPath(t *testing.T) {
 	db := storetest.SQLite(t)
-	srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner()))
+	srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
 	defer srv.Close()
 	get(t, srv.URL+"/healthz")
 	get(t, srv.URL+"/no/such/page/+447700900123")
@@ -85,7 +85,7 @@ func TestAReferralThroughTheAPIGetsCheckInsAndABookedContactGetsReminders(t *tes
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner()))
+		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
 		defer srv.Close()
 
 		code := apiCall(t, srv, token, "/api/v1/people", `{"name":"Joan Smith","phone":"07700 900555","referred_by":"Dr Ahmed","referral_source":"gp","link_worker_email":"lw@scheme.example","consent_at":"2026-11-01T10:00:00Z"}`)
