@@ -17,6 +17,7 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return exitError{code: 2, msg: `linkbot serve: no database: set LINKBOT_DATABASE_URL (or --database) to a postgres:// URL or an SQLite file path, or run "linkbot demo" to try Linkbot with no set-up`}
 	}
 	logger := slog.New(slog.NewJSONHandler(io.err, nil))
+	defer useLogger(logger)() // webhook packages log through slog's default
 	db, err := openDatabase(ctx, cfg.databaseURL)
 	if err != nil {
 		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}

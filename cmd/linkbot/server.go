@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,7 +28,8 @@ import (
 // shutdownGrace is how long a stopping server waits for requests in flight.
 const shutdownGrace = 20 * time.Second
 
-// newHandler returns every HTTP route of the server, wrapped with metrics.
+// newHandler returns every public HTTP route of the server, wrapped with
+// metrics (which it does not serve: see serveMetrics).
 // Each of routes mounts more routes (webhooks, pages) on the mux.
 func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner, telegramLink func(code string) string, routes ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
@@ -40,12 +43,21 @@ func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner,
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ready(ctx); err != nil {
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			// The reason names the database (user, host, name): it goes to
+			// the log, the process's own (serve and demo make it slog's
+			// default), never to whoever asked.
+			slog.Default().Warn("not ready", "err", err)
+			http.Error(w, "not ready: database unreachable or its migrations not current; the server log says which", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	// Metrics have a listener of their own (serveMetrics); the demo's
+	// pages exist only in the demo, which mounts GET /demo/phones and its
+	// phones, more specific than these. Both answer 404 here rather than
+	// falling through to the inbox's sign-in page.
+	mux.Handle("/metrics", http.NotFoundHandler())
+	mux.Handle("/demo/", http.NotFoundHandler())
 	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner, TelegramLink: telegramLink})) // the web inbox, admin pages and JSON API
 	return instrument(mux, reg)
 }
@@ -98,6 +110,31 @@ func (r *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// HTTP server timeouts. A client gets 10 s to send its headers and 30 s for
+// the whole request, so a slow trickle cannot hold a connection open; the
+// longest page (a caseload of years of check-ins) takes milliseconds, so
+// 60 s to write a response leaves room for a slow database without letting
+// a stalled reader pin a connection; an idle keep-alive is closed at 2 min.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+// newHTTPServer returns a server for h with the timeouts above, logging its
+// errors through logger.
+func newHTTPServer(logger *slog.Logger, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
 // serveHTTP serves h on addr until ctx is cancelled, then stops taking new
 // connections and waits for requests in flight. listening is called with
 // the bound address once the server accepts connections.
@@ -106,31 +143,101 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w (is another program using it? choose another address with LINKBOT_LISTEN or --listen)", addr, err)
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	return serveOn(ctx, logger, ln, h, listening, true)
+}
+
+// serveOn serves h on ln until ctx is cancelled, then shuts the server down
+// gracefully. listening, if not nil, is called once the server is serving;
+// with chatty set it logs that it is stopping and has stopped.
+func serveOn(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler, listening func(net.Addr), chatty bool) error {
+	srv := newHTTPServer(logger, h)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	listening(ln.Addr())
+	if listening != nil {
+		listening(ln.Addr())
+	}
 
 	select {
 	case err := <-served:
-		return fmt.Errorf("serve http: %w", err)
+		return fmt.Errorf("serve http on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	logger.Info("stopping: finishing requests in flight")
+	if chatty {
+		logger.Info("stopping: finishing requests in flight")
+	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(stopCtx); err != nil {
-		return fmt.Errorf("stop http server: %w", err)
+		return fmt.Errorf("stop http server on %s: %w", ln.Addr(), err)
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve http: %w", err)
+		return fmt.Errorf("serve http on %s: %w", ln.Addr(), err)
 	}
-	logger.Info("stopped")
+	if chatty {
+		logger.Info("stopped")
+	}
 	return nil
+}
+
+// listenMetrics opens the metrics listener on addr, or returns nil when
+// addr is "off" (or empty).
+func listenMetrics(addr string) (net.Listener, error) {
+	if addr == "" || addr == metricsOff {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen for metrics on %s: %w (choose another address with LINKBOT_METRICS_LISTEN or --metrics-listen, or \"off\")", addr, err)
+	}
+	return ln, nil
+}
+
+// metricsHandler serves reg's metrics at GET /metrics and nothing else.
+func metricsHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return mux
+}
+
+// serveMetrics serves reg's metrics on ln until ctx ends, apart from the
+// public server, so they can stay on a private address.
+func serveMetrics(ctx context.Context, logger *slog.Logger, ln net.Listener, reg *prometheus.Registry) {
+	logger.Info("serving metrics", "addr", ln.Addr().String(), "path", "/metrics")
+	if err := serveOn(ctx, logger, ln, metricsHandler(reg), nil, false); err != nil {
+		logger.Error("metrics server stopped", "err", err)
+	}
+}
+
+// hstsMaxAge is a year: browsers that have seen Linkbot over https keep to
+// https for that long.
+const hstsMaxAge = "max-age=31536000"
+
+// withHSTS adds Strict-Transport-Security to every response of h when
+// publicURL is https; otherwise it returns h unchanged (the header would
+// be ignored over http, and the demo runs on http://127.0.0.1).
+func withHSTS(publicURL string, h http.Handler) http.Handler {
+	if !strings.HasPrefix(strings.ToLower(publicURL), "https://") {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", hstsMaxAge)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// useLogger makes logger slog's default (and so the log package's), so the
+// packages that log through slog's package-level functions reach the same
+// handler as everything else. It returns a function that puts the previous
+// defaults back, for commands run in-process by tests.
+func useLogger(logger *slog.Logger) (restore func()) {
+	prev, out, flags, prefix := slog.Default(), log.Writer(), log.Flags(), log.Prefix()
+	slog.SetDefault(logger)
+	return func() {
+		slog.SetDefault(prev)
+		log.SetOutput(out)
+		log.SetFlags(flags)
+		log.SetPrefix(prefix)
+	}
 }
 
 // openDatabase opens and migrates the database at url. Its errors are one
@@ -159,9 +266,16 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	defer cancel()
 
 	reg := newRegistry()
+	metrics, err := listenMetrics(cfg.metricsListen)
+	if err != nil {
+		return err
+	}
 	planner := newPlanner(publicURL)
 	ch, err := startChannels(ctx, logger, db, reg, planner, publicURL, os.Getenv, demo)
 	if err != nil {
+		if metrics != nil {
+			metrics.Close()
+		}
 		return err
 	}
 	defer ch.stop()
@@ -169,7 +283,10 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 		(&escalate.Loop{DB: db, InboxURL: publicURL, Logger: logger}).Run(ctx) // duty notices and daily digests
 	})
 	background.Go(func() { runNudges(ctx, db, logger, planner, cfg.databaseURL) })
-	return serveHTTP(ctx, logger, cfg.listen, newHandler(db, reg, planner, ch.telegramLink, ch.register), listening)
+	if metrics != nil {
+		background.Go(func() { serveMetrics(ctx, logger, metrics, reg) })
+	}
+	return serveHTTP(ctx, logger, cfg.listen, withHSTS(publicURL, newHandler(db, reg, planner, ch.telegramLink, ch.register)), listening)
 }
 
 // newPlanner is the process's one nudges.Planner, shared by the inbox, the

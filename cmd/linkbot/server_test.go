@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,35 +18,47 @@ import (
 	"github.com/linkbot/linkbot/store/storetest"
 )
 
-func TestReadyzSaysNotReadyWhenTheSchemaIsMissing(t *testing.T) {
-	db := storetest.Open(t, storetest.SQLiteURL(t)) // opened, never migrated
-	srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
-	defer srv.Close()
-	if code, _ := get(t, srv.URL+"/healthz"); code != http.StatusOK {
-		t.Errorf("/healthz: %d, want 200 while the process is up", code)
-	}
-	code, body := get(t, srv.URL+"/readyz")
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "not ready") {
-		t.Errorf("/readyz on an unmigrated database: %d %q", code, body)
-	}
+func TestReadyzSaysNotReadyWithoutNamingTheDatabase(t *testing.T) {
+	eachDatabaseURL(t, func(t *testing.T, dbURL string) {
+		db := storetest.Open(t, dbURL) // opened, never migrated
+		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
+		defer srv.Close()
+		if code, _ := get(t, srv.URL+"/healthz"); code != http.StatusOK {
+			t.Errorf("/healthz: %d, want 200 while the process is up", code)
+		}
+		code, body := get(t, srv.URL+"/readyz")
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, "not ready: database unreachable") {
+			t.Errorf("/readyz on an unmigrated database: %d %q", code, body)
+		}
+		if where := db.String(); strings.Contains(body, where) || strings.Contains(body, filepath.Base(where)) {
+			t.Errorf("/readyz names the database %s: %q", where, body)
+		}
+		if u, err := url.Parse(dbURL); err == nil && u.Host != "" && strings.Contains(body, u.Hostname()) {
+			t.Errorf("/readyz names the database host: %q", body)
+		}
+	})
 }
 
-func TestMetricsCountRequestsByRouteNotByPath(t *testing.T) {
+func TestMetricsCountRequestsByRouteNotByPathOnTheirOwnListener(t *testing.T) {
 	db := storetest.SQLite(t)
-	srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
+	reg := newRegistry()
+	srv := httptest.NewServer(newHandler(db, reg, nudges.NewPlanner(), nil))
 	defer srv.Close()
+	metrics := httptest.NewServer(metricsHandler(reg))
+	defer metrics.Close()
 	get(t, srv.URL+"/healthz")
 	get(t, srv.URL+"/no/such/page/+447700900123")
-	resp, err := http.Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	if code, _ := get(t, srv.URL+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public server: %d, want 404", code)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	text := string(body)
+	code, text := get(t, metrics.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics on the metrics listener: %d", code)
+	}
 	for _, want := range []string{
 		`linkbot_http_requests_total{code="200",route="GET /healthz"} 1`,
 		`linkbot_http_requests_total{code="404",route="unmatched"} 1`,
+		`linkbot_http_requests_total{code="404",route="/metrics"} 1`,
 		"go_goroutines",
 	} {
 		if !strings.Contains(text, want) {
@@ -54,6 +67,9 @@ func TestMetricsCountRequestsByRouteNotByPath(t *testing.T) {
 	}
 	if strings.Contains(text, "447700900123") {
 		t.Error("/metrics carries a path with a phone number in it")
+	}
+	if code, _ := get(t, metrics.URL+"/"); code != http.StatusNotFound {
+		t.Errorf("the metrics listener answers / with %d, want 404: it serves metrics only", code)
 	}
 }
 
