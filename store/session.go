@@ -56,23 +56,3 @@ func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
 func (tx *Tx) EndSessions(ctx context.Context, linkWorkerID int64, keep string) (int64, error) {
 	return tx.exec(ctx, "end sessions", `DELETE FROM inbox_sessions WHERE link_worker_id = ? AND token_hash <> ?`, linkWorkerID, keep)
 }
-
-// RecordLoginFailure notes a failed sign-in for each key ("email:…", "ip:…").
-func (tx *Tx) RecordLoginFailure(ctx context.Context, keys ...string) error {
-	_, err := tx.RecordLoginAttempt(ctx, keys...)
-	return err
-}
-
-// CountLoginFailures returns the most failed sign-ins any of keys has had
-// since since.
-func (tx *Tx) CountLoginFailures(ctx context.Context, since time.Time, keys ...string) (int, error) {
-	most := 0
-	for _, k := range keys {
-		f, err := tx.RecentLoginFailures(ctx, k, since)
-		if err != nil {
-			return 0, err
-		}
-		most = max(most, f.Count)
-	}
-	return most, nil
-}

@@ -128,3 +128,10 @@ func (tx *Tx) RememberDevice(ctx context.Context, d *KnownDevice) error {
 func (tx *Tx) ForgetDevices(ctx context.Context, linkWorkerID int64) (int64, error) {
 	return tx.exec(ctx, "forget devices", `DELETE FROM known_devices WHERE link_worker_id = ?`, linkWorkerID)
 }
+
+// ForgetDevice forgets one browser known for the link worker (when its
+// token is replaced by a new one).
+func (tx *Tx) ForgetDevice(ctx context.Context, linkWorkerID int64, tokenHash string) error {
+	_, err := tx.exec(ctx, "forget device", `DELETE FROM known_devices WHERE link_worker_id = ? AND token_hash = ?`, linkWorkerID, tokenHash)
+	return err
+}
