@@ -150,6 +150,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("GET /admin/workers", a.admin(a.adminWorkers))
 	web.Handle("POST /admin/workers", a.admin(a.addWorker))
 	web.Handle("POST /admin/workers/{worker}", a.admin(a.updateWorker))
+	web.Handle("POST /admin/workers/{worker}/unlock", a.admin(a.unlockWorker))
 	web.Handle("GET /admin/duty", a.admin(a.adminDuty))
 	web.Handle("POST /admin/duty", a.admin(a.addDutyCover))
 	web.Handle("POST /admin/duty/{cover}/delete", a.admin(a.deleteDutyCover))
