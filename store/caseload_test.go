@@ -130,31 +130,3 @@ func TestSessionsExpire(t *testing.T) {
 		}
 	})
 }
-
-func TestLoginFailuresAreCountedPerKeyInTheWindow(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		clock := noon
-		db.SetClock(func() time.Time { return clock })
-		for range 3 {
-			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.RecordLoginFailure(ctx, "email:a@b.c", "ip:10.0.0.1") }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		count := func(since time.Time, keys ...string) int {
-			var n int
-			db.View(ctx, func(tx *store.Tx) error {
-				var err error
-				n, err = tx.CountLoginFailures(ctx, since, keys...)
-				return err
-			})
-			return n
-		}
-		if n := count(noon.Add(-time.Minute), "email:x@y.z", "ip:10.0.0.1"); n != 3 {
-			t.Fatalf("failures from the address: %d, want 3", n)
-		}
-		if n := count(noon.Add(time.Second), "email:a@b.c"); n != 0 {
-			t.Fatalf("failures before the window counted: %d", n)
-		}
-	})
-}

@@ -51,33 +51,8 @@ func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
-// RecordLoginFailure notes a failed sign-in for each key ("email:…", "ip:…").
-func (tx *Tx) RecordLoginFailure(ctx context.Context, keys ...string) error {
-	for _, k := range keys {
-		if _, err := tx.exec(ctx, "record login failure", `INSERT INTO login_attempts (key, at) VALUES (?, ?)`, k, tx.now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// CountLoginFailures returns the most failed sign-ins any of keys has had
-// since since.
-func (tx *Tx) CountLoginFailures(ctx context.Context, since time.Time, keys ...string) (int, error) {
-	most := 0
-	for _, k := range keys {
-		var n int
-		if err := tx.get(ctx, "count login failures", &n, `SELECT count(*) FROM login_attempts WHERE key = ? AND at > ?`, k, utc(since)); err != nil {
-			return 0, err
-		}
-		most = max(most, n)
-	}
-	return most, nil
-}
-
-// ClearLoginFailures forgets the failures of key (after a good sign-in)
-// and every failure older than before.
-func (tx *Tx) ClearLoginFailures(ctx context.Context, key string, before time.Time) error {
-	_, err := tx.exec(ctx, "clear login failures", `DELETE FROM login_attempts WHERE key = ? OR at < ?`, key, utc(before))
-	return err
+// EndSessions ends every session of the link worker but the one whose
+// token hashes to keep ("" keeps none), and returns how many it ended.
+func (tx *Tx) EndSessions(ctx context.Context, linkWorkerID int64, keep string) (int64, error) {
+	return tx.exec(ctx, "end sessions", `DELETE FROM inbox_sessions WHERE link_worker_id = ? AND token_hash <> ?`, linkWorkerID, keep)
 }

@@ -1,7 +1,9 @@
 package inbox
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -39,18 +41,35 @@ func (a *app) adminWorkers(w http.ResponseWriter, r *http.Request) {
 type workerRow struct {
 	store.LinkWorker
 	Hours map[string]string
+	// Failures are the account's failed sign-ins in the window; Slowed
+	// says its next sign-in from an unknown browser must wait.
+	Failures int
+	Slowed   bool
 }
 
 func (a *app) workersPage(w http.ResponseWriter, r *http.Request, status int, problem string) {
 	v := viewerOf(r)
 	a.adminPage(w, r, status, "workers", problem, func(tx *store.Tx, data map[string]any) error {
 		list, err := tx.ListLinkWorkers(r.Context(), v.Worker.SchemeID)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
 		var rows []workerRow
 		for _, lw := range list {
-			rows = append(rows, workerRow{LinkWorker: lw, Hours: escalate.WorkingHours(lw)})
+			row := workerRow{LinkWorker: lw, Hours: escalate.WorkingHours(lw)}
+			if lw.Email != nil {
+				f, err := tx.RecentLoginFailures(r.Context(), "email:"+*lw.Email, now.Add(-accountWindow))
+				if err != nil {
+					return err
+				}
+				row.Failures = f.Count
+				row.Slowed = f.Count > 0 && f.Last.Add(signInDelay(f.Count, accountFreeFailures)).After(now)
+			}
+			rows = append(rows, row)
 		}
 		data["Workers"], data["Days"] = rows, escalate.Weekdays
-		return err
+		return nil
 	})
 }
 
@@ -62,8 +81,8 @@ func (a *app) addWorker(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	password := r.PostFormValue("password")
-	if len(password) < 10 {
-		a.workersPage(w, r, http.StatusBadRequest, "Give a password of at least 10 characters.")
+	if problem := passwordProblem(password, *lw.Email, lw.Name); problem != "" {
+		a.workersPage(w, r, http.StatusBadRequest, problem)
 		return
 	}
 	hash, err := HashPassword(password)
@@ -104,23 +123,95 @@ func (a *app) updateWorker(w http.ResponseWriter, r *http.Request) {
 		a.workersPage(w, r, http.StatusBadRequest, "You cannot remove your own admin rights or sign-in; ask another scheme admin.")
 		return
 	}
-	if p := r.PostFormValue("password"); p != "" {
-		if len(p) < 10 {
-			a.workersPage(w, r, http.StatusBadRequest, "Give a password of at least 10 characters.")
+	reset := r.PostFormValue("password")
+	if reset != "" {
+		if problem := passwordProblem(reset, *lw.Email, lw.Name); problem != "" {
+			a.workersPage(w, r, http.StatusBadRequest, problem)
 			return
 		}
-		hash, err := HashPassword(p)
+		hash, err := HashPassword(reset)
 		if err != nil {
 			a.serverError(w, r, "hash password", err)
 			return
 		}
 		lw.PasswordHash = &hash
 	}
-	if err := a.DB.UpdateLinkWorker(ctx, lw); err != nil {
+	var ended int64
+	err = a.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateLinkWorker(ctx, lw); err != nil {
+			return err
+		}
+		if reset == "" {
+			return nil
+		}
+		// A new password ends the link worker's other sessions and
+		// forgets their known browsers and failed sign-ins.
+		keep := ""
+		if lw.ID == v.Worker.ID {
+			keep = v.Session.TokenHash
+		}
+		var err error
+		if ended, err = tx.EndSessions(ctx, lw.ID, keep); err != nil {
+			return err
+		}
+		if _, err := tx.ForgetDevices(ctx, lw.ID); err != nil {
+			return err
+		}
+		if err := tx.ClearLoginFailures(ctx, "email:"+*lw.Email, tx.Now().Add(-accountWindow)); err != nil {
+			return err
+		}
+		return a.recordStaffAudit(ctx, tx, v, "link_worker.password_reset", lw.ID, map[string]any{"sessions_ended": ended})
+	})
+	if err != nil {
 		a.storeError(w, r, "update link worker", err)
 		return
 	}
+	if reset != "" {
+		a.Logger.Info("password reset", "link_worker", lw.ID, "by", v.Worker.ID, "sessions_ended", ended)
+	}
 	http.Redirect(w, r, "/admin/workers", http.StatusSeeOther)
+}
+
+// unlockWorker forgets a link worker's failed sign-ins, so their next
+// sign-in from any browser is not slowed.
+func (a *app) unlockWorker(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "worker")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	ctx := r.Context()
+	lw, err := a.DB.GetLinkWorker(ctx, id)
+	if err != nil || lw.SchemeID != v.Worker.SchemeID || lw.Email == nil {
+		http.NotFound(w, r)
+		return
+	}
+	err = a.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginFailures(ctx, "email:"+*lw.Email, tx.Now().Add(-accountWindow)); err != nil {
+			return err
+		}
+		return a.recordStaffAudit(ctx, tx, v, "link_worker.sign_in_unlocked", lw.ID, nil)
+	})
+	if err != nil {
+		a.serverError(w, r, "unlock sign-in", fmt.Errorf("unlock the sign-in of link worker %d: %w", lw.ID, err))
+		return
+	}
+	a.Logger.Info("sign-in unlocked", "link_worker", lw.ID, "by", v.Worker.ID)
+	http.Redirect(w, r, "/admin/workers", http.StatusSeeOther)
+}
+
+// recordStaffAudit records what an admin did to a link worker's account.
+func (a *app) recordStaffAudit(ctx context.Context, tx *store.Tx, v *viewer, action string, workerID int64, detail map[string]any) error {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["link_worker"] = workerID
+	raw, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	e := store.AuditEvent{SchemeID: v.Worker.SchemeID, ActorID: &v.Worker.ID, Actor: v.Worker.Name, Action: action, Detail: raw}
+	return tx.RecordAudit(ctx, &e)
 }
 
 // readWorker fills lw from the form and returns a problem in words, if any.

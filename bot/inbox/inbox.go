@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/linkbot/linkbot/store"
@@ -50,6 +51,12 @@ type Config struct {
 	// TelegramLink makes the t.me link that binds a chat with a one-time
 	// code (telegram.Bot.StartLink); nil when Telegram is off.
 	TelegramLink func(code string) string
+	// TrustedProxies are the reverse proxies and load balancers in front
+	// of Linkbot. A request from one of them is taken to come from the
+	// address it names in X-Forwarded-For; from anywhere else,
+	// X-Forwarded-For is ignored. Read LINKBOT_TRUSTED_PROXIES with
+	// ParseTrustedProxies. Empty: the connection's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Planner keeps a person's plan of nudges whole as their casework changes.
@@ -76,15 +83,22 @@ type Planner interface {
 	ReplanScheme(ctx context.Context, db *store.DB, schemeID int64) (int64, error)
 }
 
-// Session and rate limit settings.
+// Session and sign-in settings.
 const (
-	sessionLifetime  = 12 * time.Hour
-	loginWindow      = 15 * time.Minute
-	loginMaxFailures = 5 // per email in the window
-	// loginMaxFailuresPerAddress is higher: a team behind one office or
-	// proxy address shares it.
-	loginMaxFailuresPerAddress = 20
-	threadLimit                = 500
+	sessionLifetime = 12 * time.Hour
+	// deviceLifetime is how long a browser stays known after a sign-in.
+	deviceLifetime = 90 * 24 * time.Hour
+	// An account (or a known device) has accountFreeFailures failed
+	// sign-ins free in accountWindow; after that each attempt waits
+	// signInDelay after the last failure.
+	accountWindow       = 24 * time.Hour
+	accountFreeFailures = 5
+	// An address has more: a team behind one office address shares it.
+	addressWindow       = time.Hour
+	addressFreeFailures = 20
+	// maxSignInDelay caps the doubling delay.
+	maxSignInDelay = 15 * time.Minute
+	threadLimit    = 500
 )
 
 // app carries what the handlers share.
@@ -143,6 +157,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("GET /admin/workers", a.admin(a.adminWorkers))
 	web.Handle("POST /admin/workers", a.admin(a.addWorker))
 	web.Handle("POST /admin/workers/{worker}", a.admin(a.updateWorker))
+	web.Handle("POST /admin/workers/{worker}/unlock", a.admin(a.unlockWorker))
 	web.Handle("GET /admin/duty", a.admin(a.adminDuty))
 	web.Handle("POST /admin/duty", a.admin(a.addDutyCover))
 	web.Handle("POST /admin/duty/{cover}/delete", a.admin(a.deleteDutyCover))

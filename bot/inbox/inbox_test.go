@@ -424,9 +424,17 @@ func TestSessionCookieAndSignOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	cookies := resp.Cookies()
-	if len(cookies) != 1 || !cookies[0].HttpOnly || !cookies[0].Secure || cookies[0].SameSite != http.SameSiteLaxMode || len(cookies[0].Value) < 40 {
-		t.Fatalf("session cookie: %+v", cookies)
+	// The session, and the token that makes this browser a known device
+	// (sent to the sign-in form only).
+	paths := map[string]string{}
+	for _, c := range resp.Cookies() {
+		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || len(c.Value) < 40 {
+			t.Fatalf("cookie %+v", c)
+		}
+		paths[c.Name] = c.Path
+	}
+	if len(paths) != 2 || paths["linkbot_session"] != "/" || paths["linkbot_device"] != "/login" {
+		t.Fatalf("cookies %+v, want the session for / and the device for /login", resp.Cookies())
 	}
 
 	b := w.signIn(t, w.tom)
