@@ -29,8 +29,8 @@ type channels struct {
 	// telegramLink makes the t.me link of a one-time code; nil when
 	// Telegram is off.
 	telegramLink func(code string) string
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cancel       context.CancelFunc
+	wg           sync.WaitGroup
 }
 
 // register mounts the channels' webhooks (and the demo phones) on mux.

@@ -14,6 +14,9 @@ type config struct {
 	// LINKBOT_METRICS_LISTEN: the address Prometheus metrics are served on,
 	// apart from everything else; "off" serves none.
 	metricsListen string
+	// LINKBOT_TRUSTED_PROXIES: the reverse proxies whose X-Forwarded-For
+	// names the client, comma-separated addresses or CIDR prefixes.
+	trustedProxies string
 }
 
 // defaultMetricsListen is where serve offers its metrics unless told
@@ -31,7 +34,8 @@ func configFromEnv(defaultDatabase string) config {
 		listen:      envOr("LINKBOT_LISTEN", ":8080"),
 		publicURL:   os.Getenv("LINKBOT_PUBLIC_URL"),
 
-		metricsListen: envOr("LINKBOT_METRICS_LISTEN", defaultMetricsListen),
+		metricsListen:  envOr("LINKBOT_METRICS_LISTEN", defaultMetricsListen),
+		trustedProxies: os.Getenv("LINKBOT_TRUSTED_PROXIES"),
 	}
 }
 
@@ -40,6 +44,7 @@ func (c *config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.databaseURL, "database", c.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
 	fs.StringVar(&c.listen, "listen", c.listen, "address to serve HTTP on (env LINKBOT_LISTEN)")
 	fs.StringVar(&c.publicURL, "public-url", c.publicURL, "base URL providers call back, e.g. https://linkbot.example.org (env LINKBOT_PUBLIC_URL)")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", c.trustedProxies, "proxies whose X-Forwarded-For names the client, e.g. 10.0.0.0/8 (env LINKBOT_TRUSTED_PROXIES)")
 	fs.StringVar(&c.metricsListen, "metrics-listen", c.metricsListen, `address to serve Prometheus metrics on, apart from the web server, or "off" (env LINKBOT_METRICS_LISTEN)`)
 }
 

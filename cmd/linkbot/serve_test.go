@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/linkbot/linkbot/store/storetest"
 )
 
 // logLine is one of serve's JSON log lines.
@@ -123,5 +127,16 @@ func TestHSTSOnlyWhenThePublicURLIsHTTPS(t *testing.T) {
 		if got := rec.Header().Get("Strict-Transport-Security"); got != want {
 			t.Errorf("public URL %q: Strict-Transport-Security %q, want %q", publicURL, got, want)
 		}
+	}
+}
+
+func TestServeRefusesAMalformedTrustedProxyList(t *testing.T) {
+	db := storetest.SQLite(t)
+	cfg := configFromEnv("")
+	cfg.trustedProxies = "10.0.0.0/8, not-an-address"
+	cfg.listen, cfg.metricsListen = "127.0.0.1:0", metricsOff
+	err := runServer(context.Background(), slog.New(slog.DiscardHandler), db, cfg, "", false, func(net.Addr) {})
+	if err == nil || !strings.Contains(err.Error(), "LINKBOT_TRUSTED_PROXIES") {
+		t.Fatalf("serve with a malformed LINKBOT_TRUSTED_PROXIES: %v, want an error naming it", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -28,10 +29,16 @@ import (
 // shutdownGrace is how long a stopping server waits for requests in flight.
 const shutdownGrace = 20 * time.Second
 
+// web is what the inbox needs beyond the database and the planner.
+type web struct {
+	telegramLink   func(code string) string // nil: Telegram is off
+	trustedProxies []netip.Prefix
+}
+
 // newHandler returns every public HTTP route of the server, wrapped with
 // metrics (which it does not serve: see serveMetrics).
 // Each of routes mounts more routes (webhooks, pages) on the mux.
-func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner, telegramLink func(code string) string, routes ...func(*http.ServeMux)) http.Handler {
+func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner, opts web, routes ...func(*http.ServeMux)) http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range routes {
 		r(mux)
@@ -58,7 +65,7 @@ func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner,
 	// falling through to the inbox's sign-in page.
 	mux.Handle("/metrics", http.NotFoundHandler())
 	mux.Handle("/demo/", http.NotFoundHandler())
-	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner, TelegramLink: telegramLink})) // the web inbox, admin pages and JSON API
+	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner, TelegramLink: opts.telegramLink, TrustedProxies: opts.trustedProxies})) // the web inbox, admin pages and JSON API
 	return instrument(mux, reg)
 }
 
@@ -270,6 +277,10 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	if err != nil {
 		return err
 	}
+	proxies, err := inbox.ParseTrustedProxies(cfg.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("LINKBOT_TRUSTED_PROXIES: %w", err)
+	}
 	planner := newPlanner(publicURL)
 	ch, err := startChannels(ctx, logger, db, reg, planner, publicURL, os.Getenv, demo)
 	if err != nil {
@@ -286,7 +297,7 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	if metrics != nil {
 		background.Go(func() { serveMetrics(ctx, logger, metrics, reg) })
 	}
-	return serveHTTP(ctx, logger, cfg.listen, withHSTS(publicURL, newHandler(db, reg, planner, ch.telegramLink, ch.register)), listening)
+	return serveHTTP(ctx, logger, cfg.listen, withHSTS(publicURL, newHandler(db, reg, planner, web{telegramLink: ch.telegramLink, trustedProxies: proxies}, ch.register)), listening)
 }
 
 // newPlanner is the process's one nudges.Planner, shared by the inbox, the

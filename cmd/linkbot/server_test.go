@@ -21,7 +21,7 @@ import (
 func TestReadyzSaysNotReadyWithoutNamingTheDatabase(t *testing.T) {
 	eachDatabaseURL(t, func(t *testing.T, dbURL string) {
 		db := storetest.Open(t, dbURL) // opened, never migrated
-		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
+		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), web{}))
 		defer srv.Close()
 		if code, _ := get(t, srv.URL+"/healthz"); code != http.StatusOK {
 			t.Errorf("/healthz: %d, want 200 while the process is up", code)
@@ -42,7 +42,7 @@ func TestReadyzSaysNotReadyWithoutNamingTheDatabase(t *testing.T) {
 func TestMetricsCountRequestsByRouteNotByPathOnTheirOwnListener(t *testing.T) {
 	db := storetest.SQLite(t)
 	reg := newRegistry()
-	srv := httptest.NewServer(newHandler(db, reg, nudges.NewPlanner(), nil))
+	srv := httptest.NewServer(newHandler(db, reg, nudges.NewPlanner(), web{}))
 	defer srv.Close()
 	metrics := httptest.NewServer(metricsHandler(reg))
 	defer metrics.Close()
@@ -101,7 +101,7 @@ func TestAReferralThroughTheAPIGetsCheckInsAndABookedContactGetsReminders(t *tes
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), nil))
+		srv := httptest.NewServer(newHandler(db, newRegistry(), nudges.NewPlanner(), web{}))
 		defer srv.Close()
 
 		code := apiCall(t, srv, token, "/api/v1/people", `{"name":"Joan Smith","phone":"07700 900555","referred_by":"Dr Ahmed","referral_source":"gp","link_worker_email":"lw@scheme.example","consent_at":"2026-11-01T10:00:00Z"}`)
