@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -395,6 +396,16 @@ func TestTwoSchemesSharingAPhoneEachSeeOnlyWhatWasSentToTheirOwnNumber(t *testin
 		}
 		if p := must(j.db.GetPerson(j.ctx, shadow.ID))(t); p.OptedOutAt != nil {
 			t.Fatal("STOP to scheme A's number opted the person out of scheme B")
+		}
+
+		otherInbox := &journey{t: t, ctx: j.ctx, db: db, clock: j.clock, web: j.web, worker: otherWorker, person: j.person}
+		resp, err := otherInbox.signIn().Get(j.web.URL + "/people/" + strconv.FormatInt(j.person.ID, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("scheme B's link worker opening scheme A's person: %d, want 404", resp.StatusCode)
 		}
 
 		j.textTo(otherNumber, "hello, is this the walking group?")
