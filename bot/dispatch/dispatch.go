@@ -84,11 +84,11 @@ type Config struct {
 	PublicURL      string        // for links in link-worker notifications
 	// Now is the clock; time.Now when nil. Tests set it with the store's.
 	Now func() time.Time
-	// Sleep waits d or until ctx ends, for the shared rate limit; a timer
-	// when nil. Tests with a fake clock advance it instead.
-	Sleep   func(ctx context.Context, d time.Duration) error
-	Logger  *slog.Logger
-	Metrics *Metrics // nil counts nothing
+	// WaitUntil waits until t by Now, or until ctx ends, for the shared
+	// rate limit; a timer when nil. Tests with a fake clock move it on.
+	WaitUntil func(ctx context.Context, t time.Time) error
+	Logger    *slog.Logger
+	Metrics   *Metrics // nil counts nothing
 }
 
 // Dispatcher sends the outbox of one database.
@@ -126,8 +126,9 @@ func New(db *store.DB, cfg Config) *Dispatcher {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+	if cfg.WaitUntil == nil {
+		now := cfg.Now
+		cfg.WaitUntil = func(ctx context.Context, t time.Time) error { return sleep(ctx, t.Sub(now())) }
 	}
 	d := &Dispatcher{db: db, cfg: cfg, log: cfg.Logger, shared: cfg.Limits != nil && db.Postgres() && !cfg.LocalLimits}
 	if d.log == nil {
@@ -340,7 +341,10 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 			continue
 		}
 		if in, next := sendingHours(scheme, now); !in && !urgent(m.Kind) {
-			late := now.Sub(m.CreatedAt) > LateAfter || m.Attempts > 1
+			// Late: written in sending hours that have ended since, or
+			// long ago, or tried before.
+			wasIn, _ := sendingHours(scheme, m.CreatedAt)
+			late := wasIn || now.Sub(m.CreatedAt) > LateAfter || m.Attempts > 1
 			switch {
 			case late && staleKind(m.Kind):
 				o.stale = "late, and it would now land in quiet hours"

@@ -123,7 +123,7 @@ func (d *Dispatcher) wait(ctx context.Context, channel store.Channel, address st
 			at = slot
 		}
 	}
-	return d.cfg.Sleep(ctx, at.Sub(now))
+	return d.cfg.WaitUntil(ctx, at)
 }
 
 // slowest is the lowest of the SMS and Telegram rates per second, 0 when
