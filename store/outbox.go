@@ -107,6 +107,20 @@ func (tx *Tx) MarkSentBatch(ctx context.Context, owner string, sent []Sent) ([]i
 	return ids, err
 }
 
+// AsyncCommit lets the transaction's commit return before PostgreSQL has
+// flushed it to disk (synchronous_commit off, for this transaction only).
+// The dispatcher records send outcomes so: a crash of the PostgreSQL server
+// itself may lose the last fraction of a second of them (those messages are
+// sent again), while a crash of the dispatcher or a lost connection loses
+// nothing committed. No-op on SQLite.
+func (tx *Tx) AsyncCommit(ctx context.Context) error {
+	if !tx.postgres {
+		return nil
+	}
+	_, err := tx.exec(ctx, "async commit", `SET LOCAL synchronous_commit = off`)
+	return err
+}
+
 // RenewLeases extends to until the lease of every message owner is
 // sending, and returns how many it extended. A live dispatcher renews its
 // short leases often, so the claims of one that died return in seconds.

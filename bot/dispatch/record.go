@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/linkbot/linkbot/bot"
@@ -12,13 +13,17 @@ import (
 )
 
 // recorder commits outcomes as sends return. Workers hand it one outcome
-// each and wait; it writes whatever has arrived in one transaction (group
-// commit), so a crash loses at most the one outcome per worker not yet
-// committed, and many workers cost one commit.
+// each and wait; each of its committers writes whatever has arrived in one
+// transaction (group commit), so a crash loses at most the one outcome per
+// worker not yet committed, and many workers cost few commits. Several
+// committers overlap their commits' round trips.
 type recorder struct {
 	in   chan pendingOutcome
-	done chan struct{}
+	done sync.WaitGroup
 }
+
+// committers is how many transactions of outcomes may be under way at once.
+const committers = 2
 
 type pendingOutcome struct {
 	o    *outcome
@@ -29,36 +34,41 @@ type pendingOutcome struct {
 const maxGroup = 256
 
 func (d *Dispatcher) startRecorder(ctx context.Context) *recorder {
-	r := &recorder{in: make(chan pendingOutcome), done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		for p := range r.in {
-			group := []pendingOutcome{p}
-		more:
-			for len(group) < maxGroup {
-				select {
-				case q, ok := <-r.in:
-					if !ok {
-						break more
-					}
-					group = append(group, q)
-				default:
+	r := &recorder{in: make(chan pendingOutcome)}
+	r.done.Add(committers)
+	for range committers {
+		go r.run(ctx, d)
+	}
+	return r
+}
+
+func (r *recorder) run(ctx context.Context, d *Dispatcher) {
+	defer r.done.Done()
+	for p := range r.in {
+		group := []pendingOutcome{p}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case q, ok := <-r.in:
+				if !ok {
 					break more
 				}
-			}
-			outcomes := make([]*outcome, len(group))
-			for i, q := range group {
-				outcomes[i] = q.o
-			}
-			if err := d.recordPatiently(ctx, outcomes); err != nil {
-				d.log.ErrorContext(ctx, "dispatch: outcomes not recorded; the messages may be sent again", "messages", len(group), "err", err)
-			}
-			for _, q := range group {
-				close(q.done)
+				group = append(group, q)
+			default:
+				break more
 			}
 		}
-	}()
-	return r
+		outcomes := make([]*outcome, len(group))
+		for i, q := range group {
+			outcomes[i] = q.o
+		}
+		if err := d.recordPatiently(ctx, outcomes); err != nil {
+			d.log.ErrorContext(ctx, "dispatch: outcomes not recorded; the messages may be sent again", "messages", len(group), "err", err)
+		}
+		for _, q := range group {
+			close(q.done)
+		}
+	}
 }
 
 // commit hands o to the recorder and waits until it is committed (or
@@ -72,7 +82,7 @@ func (r *recorder) commit(o *outcome) {
 // close waits for the outcomes handed in to be written.
 func (r *recorder) close() {
 	close(r.in)
-	<-r.done
+	r.done.Wait()
 }
 
 // recordPatiently records outcomes, trying again while the database does
@@ -118,6 +128,9 @@ func (d *Dispatcher) record(ctx context.Context, outcomes []*outcome) error {
 	var counts []counted
 	err := d.db.InTx(ctx, func(tx *store.Tx) error {
 		counts = counts[:0]
+		if err := tx.AsyncCommit(ctx); err != nil {
+			return err
+		}
 		marked, err := tx.MarkSentBatch(ctx, owner, sent)
 		if err != nil {
 			return err
