@@ -123,6 +123,10 @@ type Outbound struct {
 	// From overrides the channel's default sender (another Twilio number or
 	// alphanumeric sender id). Empty means the default.
 	From string
+	// ValidFor is how long the provider may hold the message before it
+	// must give up on it (Twilio's ValidityPeriod), so a message queued
+	// there cannot arrive hours late. Zero leaves the provider's default.
+	ValidFor time.Duration
 }
 
 // Button is one answer offered with an outbound message.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/linkbot/linkbot/bot"
+	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/store"
@@ -157,6 +158,9 @@ func TestHelpIsAnsweredWithTheLinkWorkerAndHowToStop(t *testing.T) {
 		if len(got) != 1 || !strings.Contains(got[0], "Calder Connect") || !strings.Contains(got[0], "Priya Shah") ||
 			!strings.Contains(got[0], *r.worker.Phone) || !strings.Contains(got[0], "STOP") {
 			t.Fatalf("HELP answer %q must name the scheme, the link worker, their number and STOP", got)
+		}
+		if n, enc := dialogues.Segments(got[0]); n != 1 {
+			t.Fatalf("HELP answer %q costs %d %s segments, want one", got[0], n, enc)
 		}
 	})
 }

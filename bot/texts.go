@@ -40,18 +40,17 @@ func startText(w who) string {
 }
 
 func helpText(w who) string {
-	reach := "reply here and they will see it"
+	reach := "reply here"
 	if w.workerContact != "" {
-		reach = "call or text " + w.workerContact + ", or reply here"
+		reach = "call or text " + w.workerContact + " or reply here"
 	}
 	if w.discreet {
-		return "These messages are from " + w.workerOr("your contact") + ". To reach them, " + reach + ". Reply STOP to stop these messages."
+		return "From " + w.workerOr("your contact") + ": " + reach + ". Text STOP to stop messages."
 	}
 	if w.worker == "" {
-		return "This is " + w.scheme + ". To reach us, " + reach + ". Reply STOP to stop these messages."
+		return w.scheme + ": to reach us, " + reach + ". Text STOP to stop messages."
 	}
-	return "This is " + w.scheme + ", texting for your link worker " + w.worker + ". To reach them, " + reach +
-		". Reply STOP to stop these messages."
+	return w.scheme + ", for your link worker " + w.worker + ". To reach them, " + reach + ". Text STOP to stop messages."
 }
 
 // safetyNetText goes at once, at any hour, to a message that may show risk.

@@ -291,15 +291,17 @@ func (p *parser) checkText(t string, pos Pos, discreet bool) {
 	if len(errs) > 0 {
 		return
 	}
-	text := render(t, sampleVars())
-	if n, enc := Segments(text); n > 3 {
+	// As sent: the dispatcher replaces characters that have a plain GSM-7
+	// equivalent unless the scheme turns that off.
+	text := PlainGSM(render(t, sampleVars()))
+	if n, enc := Segments(text); n > 1 {
 		hint := "shorten it"
 		if enc == UCS2 {
 			if r := firstNonGSM(text); r != 0 {
 				hint = fmt.Sprintf("%q makes it UCS-2 (70 characters a segment); use plain characters or shorten it", r)
 			}
 		}
-		p.warnf(pos, hint, "message is %d SMS segments (%s, with sample values); at most 3 is kind to people's credit", n, enc)
+		p.warnf(pos, hint, "message is %d SMS segments (%s, with sample values); one segment (160 GSM-7 characters) is kind to people's credit", n, enc)
 	}
 }
 

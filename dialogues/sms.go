@@ -82,3 +82,32 @@ func firstNonGSM(text string) rune {
 	}
 	return 0
 }
+
+// plainEquivalents are characters outside GSM-7 with a plain GSM-7
+// equivalent that reads the same: dashes, curly quotes, the ellipsis and
+// the spaces word processors and phones put in.
+var plainEquivalents = strings.NewReplacer(
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-",
+	"\u2018", "'", "\u2019", "'", "\u201A", "'", "\u201B", "'", "\u2032", "'",
+	"\u201C", "\"", "\u201D", "\"", "\u201E", "\"", "\u201F", "\"", "\u2033", "\"",
+	"\u2026", "...",
+	"\u00A0", " ", "\u2002", " ", "\u2003", " ", "\u2007", " ", "\u2009", " ", "\u200A", " ", "\u202F", " ",
+	"\u200B", "", "\u2060", "", "\uFEFF", "",
+	"\u2022", "-",
+)
+
+// PlainGSM returns text with each character that has a plain GSM-7
+// equivalent (dashes, curly quotes, ellipsis, non-breaking and thin spaces)
+// replaced by it, when that makes the whole text GSM-7: a text that stays
+// UCS-2 anyway (an emoji, a name in another script) is returned unchanged,
+// as it costs the same and reads better.
+func PlainGSM(text string) string {
+	if firstNonGSM(text) == 0 {
+		return text
+	}
+	plain := plainEquivalents.Replace(text)
+	if firstNonGSM(plain) != 0 {
+		return text
+	}
+	return plain
+}

@@ -48,3 +48,20 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainGSMReplacesWhatHasAPlainEquivalent(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Thanks – Priya", "Thanks - Priya"},
+		{"It\u2019s \u201Cfine\u201D\u2026 see\u00A0you", "It's \"fine\"... see you"},
+		{"Plain already", "Plain already"},
+		{"Still UCS-2 – 🙂", "Still UCS-2 – 🙂"}, // unchanged: it would cost the same
+	}
+	for _, c := range cases {
+		if got := PlainGSM(c.in); got != c.want {
+			t.Errorf("PlainGSM(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if n, enc := Segments(PlainGSM("A 98-character reply from a link worker, signed as they always sign their texts – Priya")); n != 1 || enc != GSM7 {
+		t.Errorf("a signed reply is %d segments %s, want 1 GSM-7", n, enc)
+	}
+}

@@ -194,7 +194,10 @@ func TestValidationFindsEveryProblemWithItsPosition(t *testing.T) {
 			`t.yaml:6:14: unclosed { in message (hint: close it with }, or write {{ for a literal brace)`}},
 
 		{"long message", header + "  - say: \"" + strings.Repeat("Hello there, it’s us. ", 10) + "{stop_hint}\"\n", []string{
-			`t.yaml:6:10: warning: message is 4 SMS segments (UCS-2, with sample values); at most 3 is kind to people's credit (hint: '’' makes it UCS-2 (70 characters a segment); use plain characters or shorten it)`}},
+			`t.yaml:6:10: warning: message is 2 SMS segments (GSM-7, with sample values); one segment (160 GSM-7 characters) is kind to people's credit (hint: shorten it)`}},
+
+		{"message made UCS-2 by an emoji", header + "  - say: \"" + strings.Repeat("Hi – ", 10) + "🙂 {stop_hint}\"\n", []string{
+			`t.yaml:6:10: warning: message is 2 SMS segments (UCS-2, with sample values); one segment (160 GSM-7 characters) is kind to people's credit (hint: '–' makes it UCS-2 (70 characters a segment); use plain characters or shorten it)`}},
 
 		{"giveaway words without a discreet text", header + "  - say: \"How is your anxiety today? {stop_hint}\"\n", []string{
 			`t.yaml:6:10: warning: message says "anxiety" but has no discreet variant (hint: add a discreet: text for people on a shared phone)`}},

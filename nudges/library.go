@@ -77,18 +77,17 @@ func source(row store.Dialogue) dialogues.Source {
 }
 
 // publishBuiltin adds the built-in dialogue key to the scheme as a
-// published version and returns it.
+// published version and returns it. Parallel first uses (eight referrals
+// to a new scheme at once) all get the one version published first, and
+// none fails.
 func publishBuiltin(ctx context.Context, tx *store.Tx, schemeID int64, key string) (store.Dialogue, error) {
 	src, err := fs.ReadFile(dialogues.LibraryFiles(), key+".yaml")
 	if err != nil {
 		return store.Dialogue{}, fmt.Errorf("the scheme has no published version and there is no built-in one: %w", err)
 	}
-	row := store.Dialogue{SchemeID: schemeID, Key: key, Source: string(src)}
-	if err := tx.CreateDialogue(ctx, &row); err != nil {
-		return row, err
+	row, err := tx.PublishFirstDialogue(ctx, schemeID, key, string(src))
+	if err != nil {
+		return row, fmt.Errorf("publish built-in dialogue: %w", err)
 	}
-	if err := tx.PublishDialogue(ctx, row.ID); err != nil {
-		return row, err
-	}
-	return tx.GetDialogue(ctx, row.ID)
+	return row, nil
 }

@@ -37,6 +37,33 @@ func (tx *Tx) CreateDialogue(ctx context.Context, d *Dialogue) error {
 	return err
 }
 
+// PublishFirstDialogue publishes source as the scheme's dialogue key
+// unless a version of the key is already published, and returns the
+// latest published version: d's, or the one another transaction published
+// first. It is safe when many transactions do it at once for the same key
+// (the first use of a built-in dialogue by parallel referrals): the insert
+// yields to a concurrent one of the same version instead of failing, and
+// the winner's row is returned.
+func (tx *Tx) PublishFirstDialogue(ctx context.Context, schemeID int64, key, source string) (Dialogue, error) {
+	const op = "publish first dialogue"
+	for range 5 {
+		d, err := tx.GetPublishedDialogue(ctx, schemeID, key)
+		if ErrorCode(err) != NotFound {
+			return d, err
+		}
+		_, err = tx.exec(ctx, op, `INSERT INTO dialogues (scheme_id, key, version, source, published_at, created_at)
+			VALUES (?, ?, (SELECT coalesce(max(version), 0) + 1 FROM dialogues WHERE scheme_id = ? AND key = ?), ?, ?, ?)
+			ON CONFLICT (scheme_id, key, version) DO NOTHING`, schemeID, key, schemeID, key, source, tx.now, tx.now)
+		if err != nil {
+			return Dialogue{}, err
+		}
+		// Whether this insert or a concurrent one won, the published
+		// version is read next; a concurrent unpublished draft that took
+		// the version number means one more round.
+	}
+	return Dialogue{}, &Error{Code: Conflict, Op: op, Message: "the dialogue's versions kept changing while it was published"}
+}
+
 // PublishDialogue marks the dialogue version with id published now (if it
 // was not already); new runs of its key start on the latest published version.
 func (tx *Tx) PublishDialogue(ctx context.Context, id int64) error {

@@ -75,11 +75,16 @@ func (tx *Tx) FirstSchemeAdmin(ctx context.Context, schemeID int64) (LinkWorker,
 }
 
 // NoticeFailedSince reports whether a notification to the link worker
-// created at or after since has failed for good (failed or undelivered).
+// created at or after since has failed for good (failed or undelivered) or
+// is failing now (waiting for another try after a failed send).
 func (tx *Tx) NoticeFailedSince(ctx context.Context, linkWorkerID int64, since time.Time) (bool, error) {
 	var n int
+	// A notice waiting for another try after a failed send is failing
+	// now: the dispatcher keeps trying it for hours, but the duty contact
+	// must not wait for that.
 	err := tx.get(ctx, "notice failed since", &n, `SELECT count(*) FROM messages
-		WHERE link_worker_id = ? AND created_at >= ? AND kind = 'notification' AND status IN ('failed', 'undelivered')`,
+		WHERE link_worker_id = ? AND created_at >= ? AND kind = 'notification'
+		AND (status IN ('failed', 'undelivered') OR (status = 'queued' AND attempts > 0 AND error_text <> ''))`,
 		linkWorkerID, utc(since))
 	return n > 0, err
 }

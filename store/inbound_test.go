@@ -130,7 +130,7 @@ func TestSavepointUndoesOnlyWhatFailed(t *testing.T) {
 	})
 }
 
-func TestMarkSentBatchSkipsLostLeases(t *testing.T) {
+func TestMarkSentBatchRecordsASendWhoeverHoldsTheMessageButOnlyOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -141,33 +141,32 @@ func TestMarkSentBatchSkipsLostLeases(t *testing.T) {
 		if _, err := db.ClaimOutbox(ctx, now, "me", time.Minute, 10); err != nil {
 			t.Fatal(err)
 		}
-		// b's lease runs out and another dispatcher claims it.
+		// The leases run out (the database was unreachable) and another
+		// dispatcher claims the messages before "me" can record its sends.
 		if _, err := db.ClaimOutbox(ctx, now.Add(2*time.Minute), "them", time.Minute, 10); err != nil {
 			t.Fatal(err)
 		}
-		var marked []int64
-		err := db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			marked, err = tx.MarkSentBatch(ctx, "me", []store.Sent{{ID: a.ID, ProviderID: "SM1"}, {ID: b.ID, ProviderID: "SM2"}})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
+		mark := func(owner string) []int64 {
+			var marked []int64
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				marked, err = tx.MarkSentBatch(ctx, owner, []store.Sent{{ID: a.ID, ProviderID: "SM1-" + owner}, {ID: b.ID, ProviderID: "SM2-" + owner}})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return marked
 		}
-		if len(marked) != 0 {
-			t.Fatalf("marked %v, want none: both leases were taken over", marked)
+		if marked := mark("me"); len(marked) != 2 {
+			t.Fatalf("marked %v, want both: the provider accepted them, so they must not go a third time", marked)
 		}
-		err = db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			marked, err = tx.MarkSentBatch(ctx, "them", []store.Sent{{ID: a.ID, ProviderID: "SM1"}, {ID: b.ID, ProviderID: "SM2"}})
-			return err
-		})
-		if err != nil || len(marked) != 2 {
-			t.Fatalf("marked %v (%v), want both", marked, err)
+		if marked := mark("them"); len(marked) != 0 {
+			t.Fatalf("marked %v again, want none", marked)
 		}
 		got, _ := db.GetMessage(ctx, b.ID)
-		if got.Status != store.StatusSent || *got.ProviderID != "SM2" {
-			t.Fatalf("b is %s with %v", got.Status, got.ProviderID)
+		if got.Status != store.StatusSent || *got.ProviderID != "SM2-me" || got.LeaseOwner != nil {
+			t.Fatalf("b is %s with %v, lease %v", got.Status, got.ProviderID, got.LeaseOwner)
 		}
 	})
 }

@@ -73,17 +73,20 @@ type Message struct {
 	SentAt        *time.Time    `db:"sent_at"`
 	DeliveredAt   *time.Time    `db:"delivered_at"`
 	ReadAt        *time.Time    `db:"read_at"` // when a link worker read an inbound message
+	// SendBy is the latest time an outbound message may still be sent; past
+	// it the dispatcher drops it as stale. Nil takes the default of its kind.
+	SendBy *time.Time `db:"send_by"`
 }
 
 const messageColumns = `id, scheme_id, person_id, link_worker_id, author_id, nudge_id, direction, channel, address, kind,
 	body, provider_id, status, attempts, next_attempt_at, lease_owner, lease_until, error_code, error_text,
-	created_at, sent_at, delivered_at, read_at`
+	created_at, sent_at, delivered_at, read_at, send_by`
 
 const insertMessage = `INSERT INTO messages
 	(scheme_id, person_id, link_worker_id, author_id, nudge_id, direction, channel, address, kind, body, provider_id,
-	 status, next_attempt_at, created_at)
+	 status, next_attempt_at, created_at, send_by)
 	VALUES (:scheme_id, :person_id, :link_worker_id, :author_id, :nudge_id, :direction, :channel, :address, :kind, :body,
-	 :provider_id, :status, :next_attempt_at, :created_at)`
+	 :provider_id, :status, :next_attempt_at, :created_at, :send_by)`
 
 // InsertInbound stores an inbound message received now, unless the channel
 // already has a message with its ProviderID (a provider retrying its
@@ -115,6 +118,7 @@ func (tx *Tx) QueueMessage(ctx context.Context, m *Message) error {
 		m.NextAttemptAt = &m.CreatedAt
 	}
 	m.NextAttemptAt = utcp(m.NextAttemptAt)
+	m.SendBy = utcp(m.SendBy)
 	id, err := tx.insertNamed(ctx, "queue message", insertMessage, m)
 	m.ID = id
 	return err

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -75,6 +76,54 @@ func (l *Limits) chat(address string) *rate.Limiter {
 		l.chats[address] = lim
 	}
 	return lim
+}
+
+// wait blocks until a message on channel to address may go. On PostgreSQL
+// the limits are shared by every dispatcher on the database: each send
+// reserves its slot in the send_rates table, so two processes limited to
+// 100 SMS a second send 100 a second between them, not 200. If the
+// database cannot be asked, this process's own limiter holds.
+func (d *Dispatcher) wait(ctx context.Context, channel store.Channel, address string) error {
+	l := d.cfg.Limits
+	if l == nil {
+		return nil
+	}
+	if !d.shared {
+		return l.wait(ctx, channel, address)
+	}
+	type bucket struct {
+		key   string
+		limit rate.Limit
+	}
+	var buckets []bucket
+	switch channel {
+	case store.ChannelSMS:
+		buckets = []bucket{{"sms", l.sms.Limit()}}
+	case store.ChannelTelegram:
+		buckets = []bucket{{"telegram:" + address, l.perChat}, {"telegram", l.telegram.Limit()}}
+	}
+	now := d.cfg.Now()
+	at := now
+	for _, b := range buckets {
+		if b.limit == rate.Inf || b.limit <= 0 {
+			continue
+		}
+		interval := time.Duration(float64(time.Second) / float64(b.limit))
+		var slot time.Time
+		err := d.db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			slot, err = tx.ReserveSendSlot(ctx, b.key, now, interval)
+			return err
+		})
+		if err != nil {
+			d.log.WarnContext(ctx, "dispatch: shared rate limit unavailable; limiting this process only", "err", err)
+			return l.wait(ctx, channel, address)
+		}
+		if slot.After(at) {
+			at = slot
+		}
+	}
+	return d.cfg.WaitUntil(ctx, at)
 }
 
 // slowest is the lowest of the SMS and Telegram rates per second, 0 when

@@ -9,7 +9,7 @@ import (
 // Metrics count what the dispatcher does, by channel. A nil *Metrics
 // counts nothing.
 type Metrics struct {
-	sent, retried, failed, held *prometheus.CounterVec
+	sent, retried, failed, held, stale *prometheus.CounterVec
 }
 
 // NewMetrics registers the dispatcher's counters with reg.
@@ -24,6 +24,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		retried: newCounter("linkbot_outbox_retried_total", "Sends that failed and will be tried again."),
 		failed:  newCounter("linkbot_outbox_failed_total", "Outbound messages that failed for good."),
 		held:    newCounter("linkbot_outbox_held_total", "Outbound messages held back (opted out, blocked, loop guard)."),
+		stale:   newCounter("linkbot_outbox_stale_total", "Outbound messages dropped because they could no longer go in time."),
 	}
 }
 
@@ -35,12 +36,13 @@ const (
 	countRetried
 	countFailed
 	countHeld
+	countStale
 )
 
 func (m *Metrics) count(c counter, channel store.Channel) {
 	if m == nil {
 		return
 	}
-	vec := [...]*prometheus.CounterVec{m.sent, m.retried, m.failed, m.held}[c]
+	vec := [...]*prometheus.CounterVec{m.sent, m.retried, m.failed, m.held, m.stale}[c]
 	vec.WithLabelValues(string(channel)).Inc()
 }

@@ -243,7 +243,7 @@ func TestBrowserJourneys(t *testing.T) {
 			before := len(p.sentTo(*w.tomsPerson.Phone))
 			p.dispatch(t)
 			got := p.sentTo(*w.tomsPerson.Phone)[before:]
-			want := words + "\n– " + strings.Fields(w.tom.Name)[0]
+			want := words + "\n- " + strings.Fields(w.tom.Name)[0] // the signature's en dash is sent as a GSM-7 hyphen
 			if len(got) != 1 || got[0].Body != want || got[0].From != p.cfg.From {
 				t.Fatalf("the fake Twilio should get exactly %q to the person; got %+v", want, got)
 			}

@@ -75,6 +75,9 @@ func (s *Sender) Send(ctx context.Context, out bot.Outbound) (string, error) {
 	params.SetTo(out.To)
 	params.SetBody(out.Text)
 	params.SetStatusCallback(s.cfg.publicURL() + StatusPath)
+	if v := validityPeriod(out.ValidFor); v > 0 {
+		params.SetValidityPeriod(v)
+	}
 	switch {
 	case out.From != "":
 		params.SetFrom(out.From)
@@ -93,6 +96,24 @@ func (s *Sender) Send(ctx context.Context, out bot.Outbound) (string, error) {
 			Code: strconv.Itoa(call.status), Err: errors.New("twilio answered without a message sid")}
 	}
 	return *msg.Sid, nil
+}
+
+// Twilio's ValidityPeriod: whole seconds from 1 to 36000 (10 hours); see
+// CreateMessageParams in github.com/twilio/twilio-go/rest/api/v2010.
+const maxValidityPeriod = 36000
+
+// validityPeriod is ValidityPeriod for a message that must arrive within
+// d: 0 (Twilio's default, the maximum) when d is zero or longer than
+// Twilio allows.
+func validityPeriod(d time.Duration) int {
+	s := int(d / time.Second)
+	switch {
+	case d <= 0 || s >= maxValidityPeriod:
+		return 0
+	case s < 1:
+		return 1
+	}
+	return s
 }
 
 // classify turns a twilio-go error into a *bot.SendError. call holds what

@@ -413,6 +413,11 @@ func TestTwoSchemesSharingAPhoneEachSeeOnlyWhatWasSentToTheirOwnNumber(t *testin
 		if len(in) != 1 || !strings.Contains(in[0].Body, "walking group") {
 			t.Fatalf("scheme B's thread %+v, want the text sent to its number", in)
 		}
+		j.textTo(otherNumber, "HELP")
+		sent := j.twilio.Messages()
+		if last := sent[len(sent)-1]; last.To != *j.person.Phone || last.From != otherNumber || !strings.Contains(last.Body, "Shadow Scheme") {
+			t.Fatalf("HELP to scheme B's number was answered %+v, want scheme B's answer from scheme B's number", last)
+		}
 	})
 }
 
