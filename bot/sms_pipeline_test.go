@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/linkbot/linkbot/bot"
-	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
+	"github.com/linkbot/linkbot/dialogues"
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
