@@ -62,7 +62,7 @@ func TestTypingOnADemoPhoneGoesThroughThePipelineAndTheAnswerAppears(t *testing.
 		}
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !strings.Contains(string(page), "Aisha Khan's phone") || !strings.Contains(string(page), "Reply STOP to stop these messages") {
+		if !strings.Contains(string(page), "Aisha Khan's phone") || !strings.Contains(string(page), "Text STOP to stop messages") {
 			t.Fatalf("the phone page does not show the thread:\n%s", page)
 		}
 	})
