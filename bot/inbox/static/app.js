@@ -7,6 +7,9 @@
   // A thread shows its latest messages first in view.
   function toBottom(el) { if (el.classList.contains("thread")) { el.scrollTop = el.scrollHeight; } }
   document.querySelectorAll(".thread").forEach(toBottom);
+  // A refused form comes back with its problem: bring it into view.
+  var problem = document.querySelector(".field-error");
+  if (problem) { problem.scrollIntoView({ block: "center" }); }
   document.querySelectorAll("[data-poll]").forEach(function (el) {
     var url = el.getAttribute("data-poll");
     var every = parseInt(el.getAttribute("data-interval") || "1000", 10);
