@@ -6,16 +6,27 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // CaseloadEntry is one person in a link worker's caseload, with what waits
 // for the link worker about them.
 type CaseloadEntry struct {
 	Person         Person
-	Urgent         int        // open urgent escalations
-	Soon           int        // open escalations to see today
-	Routine        int        // other open escalations
-	Unacknowledged int        // open escalations nobody has acknowledged
+	Urgent         int // open urgent escalations
+	Soon           int // open escalations to see today
+	Routine        int // other open escalations
+	Unacknowledged int // open escalations nobody has acknowledged
+	// UrgentUnacknowledged counts the open urgent escalations nobody has
+	// acknowledged; NewestUrgent is when the newest open urgent one was
+	// raised.
+	UrgentUnacknowledged int
+	NewestUrgent         *time.Time
+	// AcknowledgedBy and AcknowledgedAt say who acknowledged the open
+	// urgent escalations last, and when, once all are acknowledged.
+	AcknowledgedBy *int64
+	AcknowledgedAt *time.Time
+	PausedUntil    *time.Time // the person's nudges are paused until then
 	Unread         int        // inbound messages nobody has read
 	LatestUnread   string     // the words of the latest of them, for the inbox only
 	WaitingSince   *time.Time // the oldest open escalation or unread message
@@ -26,24 +37,108 @@ type CaseloadEntry struct {
 // Waiting reports whether anything waits for the link worker.
 func (e CaseloadEntry) Waiting() bool { return e.Urgent+e.Soon+e.Routine+e.Unread > 0 }
 
-// rank orders entries: urgent, then soon, then other waiting, then the rest.
+// rank orders entries: urgent nobody has acknowledged, then urgent
+// acknowledged, then soon, then other waiting, then the rest.
 func (e CaseloadEntry) rank() int {
 	switch {
-	case e.Urgent > 0:
+	case e.UrgentUnacknowledged > 0:
 		return 0
-	case e.Soon > 0:
+	case e.Urgent > 0:
 		return 1
-	case e.Waiting():
+	case e.Soon > 0:
 		return 2
+	case e.Waiting():
+		return 3
 	}
-	return 3
+	return 4
 }
 
-// Caseload returns the scheme's active people, and anyone with something
-// still open, with what waits about them: urgent first, then soon, then
-// other waiting, each oldest first; then everyone else by name.
-// linkWorkerID, if not zero, keeps only that link worker's people.
-func (tx *Tx) Caseload(ctx context.Context, schemeID, linkWorkerID int64) ([]CaseloadEntry, error) {
+// CaseloadShow picks which people a caseload shows.
+type CaseloadShow string
+
+// The caseload filters.
+const (
+	ShowInCare   CaseloadShow = ""          // active people and anyone with something still open
+	ShowActive   CaseloadShow = "active"    // supported now: not ended, opted out or paused
+	ShowPaused   CaseloadShow = "paused"    // nudges paused
+	ShowEnded    CaseloadShow = "ended"     // support ended
+	ShowOptedOut CaseloadShow = "opted-out" // asked for no more messages
+	ShowAll      CaseloadShow = "all"       // everyone
+)
+
+// CaseloadFilter narrows a caseload.
+type CaseloadFilter struct {
+	Show CaseloadShow
+	// Search keeps the people whose name holds it (in any case) or whose
+	// phone number holds its digits (07700 900123 finds +447700900123).
+	// A search with Show ShowInCare looks at everyone.
+	Search string
+}
+
+// keeps reports whether the filter keeps e.
+func (f CaseloadFilter) keeps(e CaseloadEntry) bool {
+	p := e.Person
+	show := f.Show
+	if show == ShowInCare && strings.TrimSpace(f.Search) != "" {
+		show = ShowAll
+	}
+	switch show {
+	case ShowInCare:
+		if p.Status != PersonActive && !e.Waiting() {
+			return false
+		}
+	case ShowActive:
+		if p.Status != PersonActive || p.OptedOutAt != nil || e.PausedUntil != nil {
+			return false
+		}
+	case ShowPaused:
+		if p.Status != PersonActive || e.PausedUntil == nil {
+			return false
+		}
+	case ShowEnded:
+		if p.Status != PersonEnded {
+			return false
+		}
+	case ShowOptedOut:
+		if p.OptedOutAt == nil {
+			return false
+		}
+	}
+	return matchesSearch(p, f.Search)
+}
+
+// matchesSearch reports whether p's name holds q, or their phone q's
+// digits (a leading 0 read as the UK's +44).
+func matchesSearch(p Person, q string) bool {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return true
+	}
+	if strings.Contains(strings.ToLower(p.Name), strings.ToLower(q)) {
+		return true
+	}
+	digits := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, q)
+	if len(digits) < 3 || p.Phone == nil {
+		return false
+	}
+	if strings.HasPrefix(digits, "0") && !strings.HasPrefix(digits, "00") {
+		digits = "44" + digits[1:]
+	}
+	return strings.Contains(*p.Phone, strings.TrimPrefix(digits, "00"))
+}
+
+// Caseload returns the people of the scheme that f keeps (by default its
+// active people, and anyone with something still open), with what waits
+// about them: urgent nobody has acknowledged first, then urgent
+// acknowledged, then soon, then other waiting, each oldest first; then
+// everyone else by name. linkWorkerID, if not zero, keeps only that link
+// worker's people.
+func (tx *Tx) Caseload(ctx context.Context, schemeID, linkWorkerID int64, f CaseloadFilter) ([]CaseloadEntry, error) {
 	const op = "caseload"
 	var people []Person
 	if err := tx.selectAll(ctx, op, &people, `SELECT `+personColumns+` FROM people
@@ -65,9 +160,22 @@ func (tx *Tx) Caseload(ctx context.Context, schemeID, linkWorkerID int64) ([]Cas
 	if err := tx.addContactTimes(ctx, schemeID, byID); err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	paused, err := tx.PausedUntil(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range entries {
+		if until, ok := paused[entries[i].Person.ID]; ok {
+			entries[i].PausedUntil = &until
+		}
+	}
 	list := entries[:0]
 	for _, e := range entries {
-		if e.Person.Status == PersonActive || e.Waiting() {
+		if f.keeps(e) {
 			list = append(list, e)
 		}
 	}
@@ -85,15 +193,15 @@ func (tx *Tx) Caseload(ctx context.Context, schemeID, linkWorkerID int64) ([]Cas
 
 func (tx *Tx) addEscalations(ctx context.Context, schemeID int64, byID map[int64]*CaseloadEntry) error {
 	var rows []struct {
-		PersonID       int64    `db:"person_id"`
-		Urgency        Urgency  `db:"urgency"`
-		N              int      `db:"n"`
-		Unacknowledged int      `db:"unacknowledged"`
-		Oldest         nullTime `db:"oldest"`
+		PersonID       int64      `db:"person_id"`
+		Urgency        Urgency    `db:"urgency"`
+		CreatedAt      time.Time  `db:"created_at"`
+		AcknowledgedBy *int64     `db:"acknowledged_by"`
+		AcknowledgedAt *time.Time `db:"acknowledged_at"`
 	}
-	if err := tx.selectAll(ctx, "caseload escalations", &rows, `SELECT person_id, urgency, count(*) AS n,
-		sum(CASE WHEN acknowledged_at IS NULL THEN 1 ELSE 0 END) AS unacknowledged, min(created_at) AS oldest
-		FROM escalations WHERE scheme_id = ? AND resolved_at IS NULL GROUP BY person_id, urgency`, schemeID); err != nil {
+	// Open escalations are few: they are read whole and counted here.
+	if err := tx.selectAll(ctx, "caseload escalations", &rows, `SELECT person_id, urgency, created_at, acknowledged_by, acknowledged_at
+		FROM escalations WHERE scheme_id = ? AND resolved_at IS NULL ORDER BY created_at, id`, schemeID); err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -103,14 +211,30 @@ func (tx *Tx) addEscalations(ctx context.Context, schemeID int64, byID map[int64
 		}
 		switch r.Urgency {
 		case Urgent:
-			e.Urgent += r.N
+			e.Urgent++
+			at := utc(r.CreatedAt)
+			e.NewestUrgent = &at
+			if r.AcknowledgedAt == nil {
+				e.UrgentUnacknowledged++
+			} else if e.AcknowledgedAt == nil || r.AcknowledgedAt.After(*e.AcknowledgedAt) {
+				ack := utc(*r.AcknowledgedAt)
+				e.AcknowledgedBy, e.AcknowledgedAt = r.AcknowledgedBy, &ack
+			}
 		case Soon:
-			e.Soon += r.N
+			e.Soon++
 		default:
-			e.Routine += r.N
+			e.Routine++
 		}
-		e.Unacknowledged += r.Unacknowledged
-		e.WaitingSince = earliest(e.WaitingSince, r.Oldest.Time)
+		if r.AcknowledgedAt == nil {
+			e.Unacknowledged++
+		}
+		at := utc(r.CreatedAt)
+		e.WaitingSince = earliest(e.WaitingSince, &at)
+	}
+	for _, e := range byID {
+		if e.UrgentUnacknowledged > 0 {
+			e.AcknowledgedBy, e.AcknowledgedAt = nil, nil
+		}
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func TestCaseload(t *testing.T) {
 		var list []store.CaseloadEntry
 		err := db.View(ctx, func(tx *store.Tx) error {
 			var err error
-			list, err = tx.Caseload(ctx, scheme.ID, tom.ID)
+			list, err = tx.Caseload(ctx, scheme.ID, tom.ID, store.CaseloadFilter{})
 			return err
 		})
 		if err != nil {

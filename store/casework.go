@@ -52,3 +52,15 @@ func (tx *Tx) EndSupport(ctx context.Context, personID int64, reason string) err
 	return tx.execOne(ctx, "end support", `UPDATE people SET status = 'ended', ended_at = ?, ended_reason = ?
 		WHERE id = ? AND status = 'active'`, tx.now, reason, personID)
 }
+
+// ReassignPerson makes linkWorkerID the person's link worker and moves
+// their open escalations to them, returning how many escalations moved.
+// The thread needs no move: it belongs to the person, and whoever looks
+// after them sees it.
+func (tx *Tx) ReassignPerson(ctx context.Context, personID, linkWorkerID int64) (int64, error) {
+	if err := tx.execOne(ctx, "reassign person", `UPDATE people SET link_worker_id = ? WHERE id = ?`, linkWorkerID, personID); err != nil {
+		return 0, err
+	}
+	return tx.exec(ctx, "reassign escalations", `UPDATE escalations SET link_worker_id = ?
+		WHERE person_id = ? AND resolved_at IS NULL`, linkWorkerID, personID)
+}

@@ -287,7 +287,7 @@ func TestFailedNoticeIsRetriedAndTheEscalationStaysInTheInbox(t *testing.T) {
 		var entries []store.CaseloadEntry
 		err := db.View(ctx, func(tx *store.Tx) error {
 			var err error
-			entries, err = tx.Caseload(ctx, s.scheme.ID, s.worker.ID)
+			entries, err = tx.Caseload(ctx, s.scheme.ID, s.worker.ID, store.CaseloadFilter{})
 			return err
 		})
 		if err != nil {

@@ -17,14 +17,18 @@ import (
 const maxReply = 1530
 
 // personAction runs fn in one transaction for a person of the viewer's
-// scope (404 for anyone else), then goes back to the person's page.
+// scope (404 for anyone else), then goes back to the person's page, to the
+// form it was done with and its confirmation (fn may choose it with
+// confirm). A refusal shows the page again with the reason next to the
+// form and what was typed kept.
 func (a *app) personAction(w http.ResponseWriter, r *http.Request, what string, fn func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error) {
 	id, ok := pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	v := viewerOf(r)
-	ctx := r.Context()
+	done := &confirmation{}
+	ctx := context.WithValue(r.Context(), confirmKey{}, done)
 	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope())
 		if err != nil {
@@ -35,9 +39,9 @@ func (a *app) personAction(w http.ResponseWriter, r *http.Request, what string, 
 	var refusal formRefusal
 	switch {
 	case err == nil:
-		http.Redirect(w, r, fmt.Sprintf("/people/%d", id), http.StatusSeeOther)
+		http.Redirect(w, r, afterAction(id, sectionOf(what, r), done), http.StatusSeeOther)
 	case asRefusal(err, &refusal):
-		http.Error(w, string(refusal), http.StatusBadRequest)
+		a.renderPersonProblem(w, r, id, what, string(refusal))
 	default:
 		a.storeError(w, r, what, err)
 	}
@@ -80,7 +84,7 @@ func (a *app) reply(w http.ResponseWriter, r *http.Request) {
 			return formRefusal("Write a message before sending.")
 		}
 		if utf8.RuneCountInString(body) > maxReply {
-			return formRefusal(fmt.Sprintf("That message is too long to text: keep it under %d characters.", maxReply))
+			return formRefusal(fmt.Sprintf("That message is %d characters: the limit is %d (ten texts). Shorten it, or split it in two.", utf8.RuneCountInString(body), maxReply))
 		}
 		if p.OptedOutAt != nil {
 			return formRefusal(p.Name + " has asked for no more messages (STOP), so nothing was sent. Phone them instead, or ask them to text START.")
@@ -92,6 +96,7 @@ func (a *app) reply(w http.ResponseWriter, r *http.Request) {
 		if err := tx.QueueMessage(ctx, &m); err != nil {
 			return err
 		}
+		confirm(ctx, "sent")
 		return audit(ctx, tx, v, p.ID, "message.from_link_worker", map[string]any{"message_id": m.ID})
 	})
 }
@@ -224,6 +229,7 @@ func (a *app) endSupport(w http.ResponseWriter, r *http.Request) {
 		if err := a.Nudges.EndSupport(ctx, tx, p, reason); err != nil {
 			return err
 		}
+		confirm(ctx, "ended")
 		return audit(ctx, tx, v, p.ID, "person.support_ended", map[string]any{"reason": reason})
 	})
 }
@@ -267,6 +273,11 @@ func (a *app) startDialogue(w http.ResponseWriter, r *http.Request) {
 		if err := tx.CreateNudge(ctx, &n); err != nil {
 			return err
 		}
+		confirm(ctx, "started")
+		if at := quietUntil(v.Scheme, tx.Now()); !at.IsZero() {
+			c := confirmationOf(ctx)
+			c.key, c.at = "quiet", at.Format("15:04")
+		}
 		return audit(ctx, tx, v, p.ID, "dialogue.started", map[string]any{"dialogue": key, "nudge_id": n.ID})
 	})
 }
@@ -302,10 +313,29 @@ func (a *app) escalationAction(w http.ResponseWriter, r *http.Request, action st
 		if e.PersonID != p.ID {
 			return &store.Error{Code: store.NotFound, Op: action, Message: "not this person's escalation"}
 		}
-		if err := fn(ctx, tx, v, e); err != nil {
-			return err
+		targets := []store.Escalation{e}
+		if e.Reason == store.ReasonOptedOut {
+			// The page shows one card for all open opt-outs: it acts on all.
+			all, err := tx.ListPersonEscalations(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for _, o := range all {
+				if o.ID != e.ID && o.Reason == store.ReasonOptedOut && o.ResolvedAt == nil {
+					targets = append(targets, o)
+				}
+			}
 		}
-		return audit(ctx, tx, v, p.ID, action, map[string]any{"escalation_id": e.ID})
+		for _, t := range targets {
+			if err := fn(ctx, tx, v, t); err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, v, p.ID, action, map[string]any{"escalation_id": t.ID}); err != nil {
+				return err
+			}
+		}
+		confirm(ctx, "saved")
+		return nil
 	})
 }
 

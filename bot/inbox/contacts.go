@@ -72,7 +72,7 @@ func (a *app) bookContact(w http.ResponseWriter, r *http.Request) {
 			return formRefusal("Give the date and time of the contact.")
 		}
 		if !at.After(tx.Now()) {
-			return formRefusal("A new contact must be in the future.")
+			return formRefusal("That time has passed: a new contact must be in the future.")
 		}
 		kind := r.PostFormValue("kind")
 		if !knownKind(kind) {
@@ -90,6 +90,7 @@ func (a *app) bookContact(w http.ResponseWriter, r *http.Request) {
 		if err := a.contactChanged(ctx, tx, c); err != nil {
 			return err
 		}
+		confirm(ctx, "booked")
 		return audit(ctx, tx, v, p.ID, "contact.booked", map[string]any{"contact_id": c.ID})
 	})
 }

@@ -138,6 +138,8 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /people/{id}/notes", a.signedIn(a.addNote))
 	web.Handle("POST /people/{id}/consent", a.signedIn(a.recordConsent))
 	web.Handle("POST /people/{id}/discreet", a.signedIn(a.setDiscreet))
+	web.Handle("POST /people/{id}/edit", a.signedIn(a.editPerson))
+	web.Handle("POST /people/{id}/reassign", a.signedIn(a.reassign))
 	web.Handle("POST /people/{id}/opt-out", a.signedIn(a.setOptOut))
 	web.Handle("POST /people/{id}/pause", a.signedIn(a.pauseNudges))
 	web.Handle("POST /people/{id}/telegram/invite", a.signedIn(a.inviteToTelegram))

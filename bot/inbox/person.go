@@ -3,6 +3,7 @@ package inbox
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -17,10 +18,11 @@ type personPage struct {
 	More        bool // older messages are not shown
 	All         bool // the whole history is shown
 	Escalations []store.Escalation
+	OptOuts     int // open opt-out escalations, shown as one card
 	Contacts    []store.Contact
 	Referrals   []referralRow
 	Notes       []noteRow
-	Chart       chart
+	Charts      []chart
 	Latest      []latestAnswer
 	PausedUntil *time.Time
 	Dialogues   []string // published dialogue keys that can be started now
@@ -55,6 +57,13 @@ func (a *app) person(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	a.showPerson(w, r, id, http.StatusOK, true, map[string]any{"Done": feedbackOf(r)})
+}
+
+// showPerson renders the person page with status and the extra data (a
+// confirmation, or a problem and the form as typed); markRead marks the
+// person's messages read.
+func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, status int, markRead bool, extra map[string]any) {
 	v := viewerOf(r)
 	ctx := r.Context()
 	var pg personPage
@@ -66,13 +75,24 @@ func (a *app) person(w http.ResponseWriter, r *http.Request) {
 		if err := a.loadPerson(r, tx, &pg); err != nil {
 			return err
 		}
+		if !markRead {
+			return nil
+		}
 		return tx.MarkRead(ctx, id)
 	})
 	if err != nil {
 		a.storeError(w, r, "person", err)
 		return
 	}
-	a.render(w, r, http.StatusOK, "person", map[string]any{"P": pg, "Kinds": contactKinds, "Telegram": a.TelegramLink != nil})
+	data := map[string]any{"P": pg, "Kinds": contactKinds, "Languages": languages, "Telegram": a.TelegramLink != nil,
+		"In": url.Values(nil), "Problem": map[string]string(nil), "Done": map[string]string(nil)}
+	for k, v := range extra {
+		data[k] = v
+	}
+	if data["In"] == nil {
+		data["In"] = url.Values(nil)
+	}
+	a.render(w, r, status, "person", data)
 }
 
 // personThread is the thread alone, for the live update.
@@ -130,6 +150,7 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 		return err
 	}
 	markRaised(pg.Thread, pg.Escalations)
+	pg.Escalations, pg.OptOuts = oneOptOutCard(pg.Escalations)
 	pg.All = r.URL.Query().Get("thread") == "all"
 	pg.More = len(pg.Thread) == threadLimit && !pg.All
 	if pg.Contacts, err = tx.ListContacts(ctx, p.ID); err != nil {
@@ -139,7 +160,7 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 	if err != nil {
 		return err
 	}
-	pg.Chart, pg.Latest = ons4Chart(answers)
+	pg.Charts, pg.Latest = measureCharts(answers, viewerOf(r).Loc)
 	if err := loadReferrals(r, tx, pg); err != nil {
 		return err
 	}
@@ -165,6 +186,24 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 		}
 	}
 	return nil
+}
+
+// oneOptOutCard keeps, of the open opt-out escalations (one per STOP),
+// only the newest, and counts them: a person who texts STOP, START, STOP
+// has opted out, once.
+func oneOptOutCard(list []store.Escalation) ([]store.Escalation, int) {
+	out := list[:0:0]
+	n := 0
+	for _, e := range list {
+		if e.Reason == store.ReasonOptedOut && e.ResolvedAt == nil {
+			n++
+			if n > 1 {
+				continue // newest first: the first is the one shown
+			}
+		}
+		out = append(out, e)
+	}
+	return out, n
 }
 
 // markRaised flags the messages that raised escalations still open.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nyaruka/phonenumbers"
+
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -27,14 +29,21 @@ func (a *app) loadPages() pages {
 			if !ok {
 				return "—"
 			}
-			return tt.In(loc).Format("Mon 2 Jan 2006, 15:04")
+			return shortWhen(tt.In(loc), a.Now().In(loc))
+		},
+		"clock": func(loc *time.Location, t any) string {
+			tt, ok := timeValue(t)
+			if !ok {
+				return ""
+			}
+			return tt.In(loc).Format("15:04")
 		},
 		"day": func(loc *time.Location, t any) string {
 			tt, ok := timeValue(t)
 			if !ok {
 				return "—"
 			}
-			return tt.In(loc).Format("2 Jan 2006")
+			return shortDay(tt.In(loc), a.Now().In(loc))
 		},
 		"inputTime": func(loc *time.Location, t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
 		"age": func(t any) string {
@@ -44,6 +53,16 @@ func (a *app) loadPages() pages {
 			}
 			return age(a.Now().Sub(tt))
 		},
+		"ago": func(t any) string {
+			tt, ok := timeValue(t)
+			if !ok {
+				return ""
+			}
+			return ago(a.Now().Sub(tt))
+		},
+		"firstName": firstName,
+		"phone":     phoneWords,
+		"tel":       func(e164 string) template.URL { return template.URL("tel:" + e164) },
 		"reason": func(r store.Reason) string {
 			if words, ok := reasonWords[r]; ok {
 				return words
@@ -118,6 +137,44 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%d h", int(d/time.Hour))
 	}
 	return fmt.Sprintf("%d d", int(d/(24*time.Hour)))
+}
+
+// ago is age with "ago", except "just now".
+func ago(d time.Duration) string {
+	if d < time.Minute {
+		return "just now"
+	}
+	return age(d) + " ago"
+}
+
+// shortWhen writes t as "Wed 2 Dec, 14:30", with the year only when it is
+// not now's.
+func shortWhen(t, now time.Time) string {
+	if t.Year() != now.Year() {
+		return t.Format("Mon 2 Jan 2006, 15:04")
+	}
+	return t.Format("Mon 2 Jan, 15:04")
+}
+
+// shortDay writes t as "2 Dec", with the year only when it is not now's.
+func shortDay(t, now time.Time) string {
+	if t.Year() != now.Year() {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2 Jan")
+}
+
+// phoneWords writes an E.164 number as people read it: 07700 900123 for a
+// UK number, +33 6 12 34 56 78 for another.
+func phoneWords(e164 string) string {
+	num, err := phonenumbers.Parse(e164, "GB")
+	if err != nil {
+		return e164
+	}
+	if num.GetCountryCode() == 44 {
+		return phonenumbers.Format(num, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
 }
 
 // render writes page (or one of its named blocks, "page:block") with data.

@@ -53,6 +53,7 @@ func (a *app) inviteToTelegram(w http.ResponseWriter, r *http.Request) {
 		if err := tx.QueueMessage(ctx, &m); err != nil {
 			return err
 		}
+		confirm(ctx, "invited")
 		return audit(ctx, tx, v, p.ID, "person.telegram_invited", map[string]any{"message_id": m.ID})
 	})
 }

@@ -87,10 +87,12 @@ var demoReferrals = map[string]demoReferral{
 }
 
 // demoRecentEscalations are the replies above that still wait for their
-// link worker to act: to see today (only urgent escalations page anyone).
+// link worker to act: to see today, and Ken's urgent one (only urgent
+// escalations page anyone) that nobody has acknowledged yet.
 var demoRecentEscalations = map[string]string{
-	"Aisha Khan": "rearrange",
-	"Dev Patel":  "wants_contact",
+	"Aisha Khan":  "rearrange",
+	"Dev Patel":   "wants_contact",
+	"Ken Holroyd": "risk",
 }
 
 // demoRecentReplies are this week's unread replies waiting in the inbox.
@@ -99,4 +101,5 @@ var demoRecentReplies = map[string]string{
 	"Bernadette O'Neill": "Went to the café again Saturday, lovely bunch. Thank you for sorting it x",
 	"Dev Patel":          "Got the letter from the council, not sure what it means. Can you ring me?",
 	"Margaret Ellis":     "Choir was grand. Anne says I can do a solo at Christmas!",
+	"Ken Holroyd":        "Not been out since the funeral. Some days I can't see the point of going on",
 }

@@ -200,9 +200,9 @@ func (s *demoSeed) addContacts(ctx context.Context, i int, dp demoPerson, p stor
 	return book(next, store.ContactInPerson, dp.area+" library, meeting room", store.ContactBooked)
 }
 
-// addCheckIns plays the ONS4 check-in through the real step machine at the
-// start of support and, for people supported for a month or more, again
-// four weeks later, keeping the messages, answers and escalations.
+// addCheckIns plays the ONS4 check-in through the real step machine every
+// fortnight from the start of support, keeping the messages, answers and
+// escalations, so each person's chart shows a few months.
 func (s *demoSeed) addCheckIns(ctx context.Context, i int, dp demoPerson, p store.Person) error {
 	if dp.referredDaysAgo < 7 {
 		return nil
@@ -213,13 +213,28 @@ func (s *demoSeed) addCheckIns(ctx context.Context, i int, dp demoPerson, p stor
 		first = []string{"5", "5", "4", "8", "yes please"}
 		later = []string{"7", "8", "7", "2", "no"}
 	}
-	if err := s.playCheckIn(ctx, p, s.mondayAfter(-dp.referredDaysAgo+1, 10), first); err != nil {
-		return err
-	}
-	if dp.referredDaysAgo >= 35 {
-		return s.playCheckIn(ctx, p, s.mondayAfter(-dp.referredDaysAgo+29, 10), later)
+	for day, n := -dp.referredDaysAgo+1, 0; day < -3; day, n = day+14, n+1 {
+		replies := first
+		if n > 0 {
+			replies = later
+			if n%2 == 1 { // a wobble between: one point lower, anxiety one higher
+				replies = []string{dip(later[0], -1), dip(later[1], -1), later[2], dip(later[3], 1), later[4]}
+			}
+		}
+		if err := s.playCheckIn(ctx, p, s.mondayAfter(day, 10), replies); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// dip moves a numeric reply by d, leaving words as they are.
+func dip(reply string, d int) string {
+	n, err := strconv.Atoi(reply)
+	if err != nil {
+		return reply
+	}
+	return strconv.Itoa(min(max(n+d, 0), 10))
 }
 
 func (s *demoSeed) playCheckIn(ctx context.Context, p store.Person, at time.Time, replies []string) error {
@@ -334,17 +349,22 @@ func (s *demoSeed) addRecentMessage(ctx context.Context, p store.Person) error {
 		return nil
 	}
 	at := s.localDay(-1-len(text)%2, 11+len(text)%6, len(text)%60) // yesterday or the day before, in the daytime
+	reason, escalated := demoRecentEscalations[p.Name]
+	urgency := store.Soon
+	if reason == string(store.ReasonRisk) {
+		// An urgent message nobody has acknowledged yet, from this morning.
+		urgency, at = store.Urgent, s.now.Add(-40*time.Minute)
+	}
 	m := s.message(p, true, text, at)
 	m.ReadAt = nil
 	if err := s.tx.At(at).ImportMessage(ctx, &m); err != nil {
 		return err
 	}
-	reason, ok := demoRecentEscalations[p.Name]
-	if !ok {
+	if !escalated {
 		return nil
 	}
 	e := store.Escalation{SchemeID: s.scheme.ID, PersonID: p.ID, LinkWorkerID: p.LinkWorkerID, MessageID: &m.ID,
-		Reason: store.Reason(reason), Urgency: store.Soon}
+		Reason: store.Reason(reason), Urgency: urgency}
 	return s.tx.At(at).CreateEscalation(ctx, &e)
 }
 

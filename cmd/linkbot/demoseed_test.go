@@ -118,3 +118,46 @@ func demoCounts(t *testing.T, db *store.DB) counts {
 	}
 	return c
 }
+
+func TestDemoHasAnUnacknowledgedUrgentMessageAndMonthsOfCheckIns(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	now := time.Date(2026, 3, 27, 16, 0, 0, 0, time.UTC)
+	if _, err := seedDemo(ctx, db, now); err != nil {
+		t.Fatal(err)
+	}
+	scheme := demoScheme(t, db)
+	open, err := db.ListOpenEscalations(ctx, scheme.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	urgent := 0
+	for _, e := range open {
+		if e.Urgency == store.Urgent && e.AcknowledgedAt == nil && e.MessageID != nil {
+			urgent++
+		}
+	}
+	if urgent != 1 {
+		t.Fatalf("the demo should have one unacknowledged urgent message; open escalations %+v", open)
+	}
+	people, err := db.ListPeople(ctx, scheme.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		if p.Name != "Ken Holroyd" { // referred 75 days ago
+			continue
+		}
+		answers, err := db.ListAnswers(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := map[string]bool{}
+		for _, a := range answers {
+			days[a.AnsweredAt.Format("2006-01-02")] = true
+		}
+		if len(days) < 5 {
+			t.Fatalf("Ken should have a check-in a fortnight for 75 days; answered on %d days", len(days))
+		}
+	}
+}
