@@ -85,10 +85,15 @@ type pageData struct {
 	Thread []store.Message
 }
 
+// list opens the first person's phone, or says there is no one.
 func (p *Phones) list(w http.ResponseWriter, r *http.Request) {
 	people, err := p.people(r.Context())
 	if err != nil {
 		p.fail(w, r, err)
+		return
+	}
+	if len(people) > 0 {
+		http.Redirect(w, r, p.prefix+"/"+strconv.FormatInt(people[0].ID, 10), http.StatusSeeOther)
 		return
 	}
 	p.render(w, r, pageData{Prefix: p.prefix, People: people})
@@ -126,6 +131,13 @@ func (p *Phones) phone(w http.ResponseWriter, r *http.Request) {
 	thread, err := p.db.ListThread(r.Context(), person.ID, 50)
 	if err != nil {
 		p.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("thread") != "" { // the page's script asking for the thread alone
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := page.ExecuteTemplate(w, "thread", pageData{Thread: thread}); err != nil {
+			slog.ErrorContext(r.Context(), "simulated: render thread", "err", err)
+		}
 		return
 	}
 	people, err := p.people(r.Context())

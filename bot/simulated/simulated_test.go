@@ -65,5 +65,22 @@ func TestTypingOnADemoPhoneGoesThroughThePipelineAndTheAnswerAppears(t *testing.
 		if !strings.Contains(string(page), "Aisha Khan's phone") || !strings.Contains(string(page), "Text STOP to stop messages") {
 			t.Fatalf("the phone page does not show the thread:\n%s", page)
 		}
+		resp, err = http.Get(web.URL + "/demo/phones")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Request.URL.Path != "/demo/phones/"+strconv.FormatInt(person.ID, 10) {
+			t.Fatalf("/demo/phones opened %s, want the first person's phone", resp.Request.URL.Path)
+		}
+		resp, err = http.Get(phone + "?thread=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fragment, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(fragment), "<html") || !strings.Contains(string(fragment), "Text STOP to stop messages") {
+			t.Fatalf("the thread the page refreshes itself with:\n%s", fragment)
+		}
 	})
 }
