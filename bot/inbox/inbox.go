@@ -137,6 +137,8 @@ func New(cfg Config) http.Handler {
 	web.HandleFunc("POST /welcome/{token}", a.welcome)
 
 	web.Handle("GET /{$}", a.home(a.signedIn(a.caseload)))
+	web.Handle("GET /people/new", a.signedIn(a.referForm))
+	web.Handle("POST /people/new", a.signedIn(a.refer))
 	web.Handle("GET /caseload/rows", a.signedIn(a.caseloadRows))
 	web.Handle("GET /people/{id}", a.signedIn(a.person))
 	web.Handle("GET /people/{id}/thread", a.signedIn(a.personThread))
