@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -107,4 +109,49 @@ func TestServeSaysHowToCreateTheFirstScheme(t *testing.T) {
 	if code, body := get(t, "http://"+l.Addr+"/"); code != http.StatusOK || !strings.Contains(body, "linkbot scheme create") {
 		t.Fatalf("/ of a server with no scheme: %d\n%s", code, body)
 	}
+}
+
+func TestPeopleImport(t *testing.T) {
+	eachDatabaseURL(t, func(t *testing.T, dbURL string) {
+		if code, out, errOut := runLinkbot(t, "", "scheme", "create", "--database", dbURL, "--name", "Northside PCN"); code != 0 {
+			t.Fatalf("scheme create: %s%s", out, errOut)
+		}
+		if code, out, errOut := runLinkbot(t, "", "user", "add", "--database", dbURL, "--scheme", "Northside PCN", "--email", "tom@example.org"); code != 0 {
+			t.Fatalf("user add: %s%s", out, errOut)
+		}
+		file := filepath.Join(t.TempDir(), "march.csv")
+		csv := "name,phone,nhs_number,link_worker_email,consent_at,consent_how\n" +
+			"Ann Hughes,07700 900001,943 476 5919,tom@example.org,20/11/2026 10:00,in_person\n" +
+			"Bob Evans,12345,,tom@example.org,,\n" +
+			"Cath Jones,+1 415 555 2671,,tom@example.org,,\n" +
+			"Ann Again,07700 900002,9434765919,tom@example.org,,\n"
+		if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := runLinkbot(t, "", "people", "import", file, "--scheme", "Northside PCN", "--database", dbURL, "--dry-run")
+		if code != 1 || !strings.Contains(out, "march.csv:3: phone: is not a phone number") || !strings.Contains(out, "march.csv:5: Ann Again has the same NHS number as line 2") ||
+			!strings.Contains(out, "2 ready to import") || !strings.Contains(out, "Nothing imported") {
+			t.Fatalf("dry run: exit %d\n%s", code, out)
+		}
+		code, out, _ = runLinkbot(t, "", "people", "import", "--database", dbURL, "--scheme", "1", file)
+		if code != 1 || !strings.Contains(out, "2 people created") {
+			t.Fatalf("import: exit %d\n%s", code, out)
+		}
+		code, out, _ = runLinkbot(t, "", "people", "import", file, "--database", dbURL, "--scheme", "1")
+		if !strings.Contains(out, "0 people created") || !strings.Contains(out, "march.csv:2: Ann Hughes has the same NHS number as person 1") {
+			t.Fatalf("import again: exit %d\n%s", code, out)
+		}
+		db, err := store.Open(context.Background(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		people, err := db.ListPeople(context.Background(), 1, 0)
+		if err != nil || len(people) != 2 || people[0].ConsentHow != "in_person" {
+			t.Fatalf("people: %+v %v", people, err)
+		}
+		if code, _, errOut := runLinkbot(t, "", "people", "import", file, "--database", dbURL); code != 2 || !strings.Contains(errOut, "--scheme") {
+			t.Fatalf("no scheme: %d %s", code, errOut)
+		}
+	})
 }
