@@ -64,10 +64,21 @@ type Person struct {
 	ReferredBy       string         `db:"referred_by"`
 	ReferralSource   ReferralSource `db:"referral_source"`
 	CreatedAt        time.Time      `db:"created_at"`
+
+	// What a referral tells the link worker.
+	PreferredName  string  `db:"preferred_name"`  // what they like to be called
+	TelegramWanted bool    `db:"telegram_wanted"` // they asked to be reached on Telegram
+	NHSNumber      *string `db:"nhs_number"`      // ten digits, check digit valid
+	DateOfBirth    *string `db:"date_of_birth"`   // YYYY-MM-DD
+	GPPractice     string  `db:"gp_practice"`     // the practice's ODS code, e.g. A81001
+	Reason         string  `db:"referral_reason"` // why they were referred, in the referrer's words
+	Needs          Strings `db:"needs"`           // needs categories, e.g. loneliness, money
+	ConsentHow     string  `db:"consent_how"`     // how consent was given, e.g. in_person
 }
 
 const personColumns = `id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet,
-	consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at`
+	consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at,
+	preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how`
 
 // CreatePerson inserts p, filling in defaults, ID and CreatedAt. A zero
 // ReferredAt is now.
@@ -91,9 +102,11 @@ func (tx *Tx) CreatePerson(ctx context.Context, p *Person) error {
 	p.CreatedAt = tx.now
 	id, err := tx.insertNamed(ctx, "create person", `INSERT INTO people
 		(scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet,
-		 consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at)
+		 consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at,
+		 preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how)
 		VALUES (:scheme_id, :link_worker_id, :name, :phone, :telegram_chat_id, :preferred_channel, :language, :discreet,
-		 :consent_at, :consent_by, :opted_out_at, :interests, :area, :status, :ended_at, :ended_reason, :referred_at, :referred_by, :referral_source, :created_at)`, p)
+		 :consent_at, :consent_by, :opted_out_at, :interests, :area, :status, :ended_at, :ended_reason, :referred_at, :referred_by, :referral_source, :created_at,
+		 :preferred_name, :telegram_wanted, :nhs_number, :date_of_birth, :gp_practice, :referral_reason, :needs, :consent_how)`, p)
 	p.ID = id
 	return err
 }
@@ -156,7 +169,9 @@ func (tx *Tx) UpdatePerson(ctx context.Context, p Person) error {
 		phone = :phone, telegram_chat_id = :telegram_chat_id, preferred_channel = :preferred_channel, language = :language,
 		discreet = :discreet, consent_at = :consent_at, consent_by = :consent_by, opted_out_at = :opted_out_at,
 		interests = :interests, area = :area, status = :status, ended_at = :ended_at, ended_reason = :ended_reason, referred_at = :referred_at,
-		referred_by = :referred_by, referral_source = :referral_source WHERE id = :id`, p)
+		referred_by = :referred_by, referral_source = :referral_source, preferred_name = :preferred_name,
+		telegram_wanted = :telegram_wanted, nhs_number = :nhs_number, date_of_birth = :date_of_birth, gp_practice = :gp_practice,
+		referral_reason = :referral_reason, needs = :needs, consent_how = :consent_how WHERE id = :id`, p)
 }
 
 // SetOptedOut records that the person opted out at at (STOP), or, with a

@@ -48,8 +48,21 @@ type workerRow struct {
 }
 
 func (a *app) workersPage(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	a.workersPageWith(w, r, status, problem, nil)
+}
+
+// workersPageLink shows the workers page with a one-time sign-in link for
+// the link worker named name.
+func (a *app) workersPageLink(w http.ResponseWriter, r *http.Request, name, link string) {
+	a.workersPageWith(w, r, http.StatusOK, "", map[string]any{"LinkFor": name, "Link": link})
+}
+
+func (a *app) workersPageWith(w http.ResponseWriter, r *http.Request, status int, problem string, extra map[string]any) {
 	v := viewerOf(r)
 	a.adminPage(w, r, status, "workers", problem, func(tx *store.Tx, data map[string]any) error {
+		for k, x := range extra {
+			data[k] = x
+		}
 		list, err := tx.ListLinkWorkers(r.Context(), v.Worker.SchemeID)
 		if err != nil {
 			return err
@@ -73,6 +86,8 @@ func (a *app) workersPage(w http.ResponseWriter, r *http.Request, status int, pr
 	})
 }
 
+// addWorker adds a link worker and shows the one-time link with which
+// they set their own password: an admin never chooses it.
 func (a *app) addWorker(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r)
 	lw := store.LinkWorker{SchemeID: v.Worker.SchemeID, Active: true, Role: store.RoleLinkWorker}
@@ -80,18 +95,18 @@ func (a *app) addWorker(w http.ResponseWriter, r *http.Request) {
 		a.workersPage(w, r, http.StatusBadRequest, problem)
 		return
 	}
-	password := r.PostFormValue("password")
-	if problem := passwordProblem(password, *lw.Email, lw.Name); problem != "" {
-		a.workersPage(w, r, http.StatusBadRequest, problem)
-		return
-	}
-	hash, err := HashPassword(password)
+	var path string
+	err := a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		if err := tx.CreateLinkWorker(r.Context(), &lw); err != nil {
+			return err
+		}
+		var err error
+		if path, err = IssueSignInLink(r.Context(), tx, lw); err != nil {
+			return err
+		}
+		return a.recordStaffAudit(r.Context(), tx, v, "link_worker.invited", lw.ID, nil)
+	})
 	if err != nil {
-		a.serverError(w, r, "hash password", err)
-		return
-	}
-	lw.PasswordHash = &hash
-	if err := a.DB.CreateLinkWorker(r.Context(), &lw); err != nil {
 		if store.ErrorCode(err) == store.Conflict {
 			a.workersPage(w, r, http.StatusBadRequest, "Someone already signs in with that email.")
 			return
@@ -99,7 +114,41 @@ func (a *app) addWorker(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, "add link worker", err)
 		return
 	}
-	http.Redirect(w, r, "/admin/workers", http.StatusSeeOther)
+	a.Logger.Info("link worker invited", "link_worker", lw.ID, "by", v.Worker.ID)
+	a.workersPageLink(w, r, lw.Name, LinkURL(a.linkBase(r), path))
+}
+
+// newSignInLink gives a link worker a new one-time link to set their
+// password, when the first has expired or their password is forgotten.
+// Their password works until they use it.
+func (a *app) newSignInLink(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "worker")
+	if !ok {
+		return
+	}
+	v := viewerOf(r)
+	ctx := r.Context()
+	var path string
+	var lw store.LinkWorker
+	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if lw, err = tx.GetLinkWorker(ctx, id); err != nil {
+			return err
+		}
+		if lw.SchemeID != v.Worker.SchemeID || lw.Email == nil {
+			return &store.Error{Code: store.NotFound, Op: "new sign-in link", Message: "not this scheme's link worker"}
+		}
+		if path, err = IssueSignInLink(ctx, tx, lw); err != nil {
+			return err
+		}
+		return a.recordStaffAudit(ctx, tx, v, "link_worker.sign_in_link", lw.ID, nil)
+	})
+	if err != nil {
+		a.storeError(w, r, "new sign-in link", err)
+		return
+	}
+	a.Logger.Info("sign-in link issued", "link_worker", lw.ID, "by", v.Worker.ID)
+	a.workersPageLink(w, r, lw.Name, LinkURL(a.linkBase(r), path))
 }
 
 func (a *app) updateWorker(w http.ResponseWriter, r *http.Request) {

@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nyaruka/phonenumbers"
-
+	"github.com/linkbot/linkbot/bot/referral"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -148,33 +147,42 @@ func (a *app) badInput(w http.ResponseWriter, r *http.Request, err error) {
 type apiPerson struct {
 	ID               int64    `json:"id,omitempty"`
 	Name             string   `json:"name"`
+	PreferredName    string   `json:"preferred_name,omitempty"`
 	Phone            string   `json:"phone,omitempty"`
+	TelegramWanted   bool     `json:"telegram_wanted,omitempty"`
 	TelegramChatID   int64    `json:"telegram_chat_id,omitempty"`
 	PreferredChannel string   `json:"preferred_channel,omitempty"`
+	NHSNumber        string   `json:"nhs_number,omitempty"`
+	DateOfBirth      string   `json:"date_of_birth,omitempty"`
+	GPPractice       string   `json:"gp_practice,omitempty"`
 	Language         string   `json:"language,omitempty"`
 	LinkWorkerEmail  string   `json:"link_worker_email,omitempty"`
 	ReferredBy       string   `json:"referred_by,omitempty"`
 	ReferralSource   string   `json:"referral_source,omitempty"`
+	Reason           string   `json:"reason,omitempty"`
+	Needs            []string `json:"needs,omitempty"`
 	Area             string   `json:"area,omitempty"`
 	Interests        []string `json:"interests,omitempty"`
 	Discreet         bool     `json:"discreet,omitempty"`
 	ReferredAt       string   `json:"referred_at,omitempty"`
 	ConsentAt        string   `json:"consent_at,omitempty"`
 	ConsentBy        string   `json:"consent_by,omitempty"`
+	ConsentHow       string   `json:"consent_how,omitempty"`
 }
 
-var referralSources = map[string]bool{"gp": true, "practice_staff": true, "self": true, "social_care": true,
-	"voluntary_sector": true, "housing": true, "other": true}
-
 // apiCreatePerson creates a person from a referral, and starts their
-// support if their consent to messages is recorded.
+// support if their consent to messages is recorded. The fields are read
+// by the same rules as the inbox's referral form and CSV import
+// (referral.Check); the first problem found is the answer's.
 //
 // Consent is given as consent_at, when the person agreed (an RFC 3339
-// time, not in the future), and consent_by, the email of the scheme's
-// link worker who recorded it (by default the person's link worker). With
-// consent the person is sent the scheme's welcome at once, then the first
+// time, not in the future), consent_by, the email of the scheme's link
+// worker who recorded it (default: the assigned link worker), and
+// consent_how (in_person, phone, video, written, referrer). With consent
+// the person is sent the scheme's welcome at once, then the first
 // check-in; without it nothing is sent until a link worker records consent
-// on the person's page.
+// on the person's page. A person with the same phone or NHS number as
+// someone the scheme supports is refused (400, naming the field).
 func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 	schemeID := schemeOf(r.Context())
 	var in apiPerson
@@ -182,24 +190,44 @@ func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 		a.badInput(w, r, err)
 		return
 	}
-	p := store.Person{SchemeID: schemeID, Name: strings.TrimSpace(in.Name), Language: in.Language,
-		ReferredBy: in.ReferredBy, ReferralSource: store.ReferralSource(in.ReferralSource), Area: in.Area,
-		Interests: in.Interests, Discreet: in.Discreet, PreferredChannel: store.Channel(in.PreferredChannel)}
+	ref := referral.Input{Name: in.Name, PreferredName: in.PreferredName, Phone: in.Phone, TelegramWanted: in.TelegramWanted,
+		TelegramChatID: in.TelegramChatID, NHSNumber: in.NHSNumber, DateOfBirth: in.DateOfBirth, GPPractice: in.GPPractice,
+		ReferredBy: in.ReferredBy, ReferralSource: in.ReferralSource, ReferredAt: in.ReferredAt, Reason: in.Reason, Needs: in.Needs,
+		ConsentAt: in.ConsentAt, ConsentBy: in.ConsentBy, ConsentHow: in.ConsentHow, Discreet: in.Discreet, Language: in.Language,
+		LinkWorker: in.LinkWorkerEmail}
+	var p store.Person
 	err := a.DB.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := readAPIPerson(r, tx, in, &p); err != nil {
+		scheme, err := tx.GetScheme(r.Context(), schemeID)
+		if err != nil {
 			return err
 		}
-		if err := tx.CreatePerson(r.Context(), &p); err != nil {
+		var problems referral.Problems
+		if p, problems, err = referral.Check(r.Context(), tx, scheme, ref); err != nil {
+			return err
+		}
+		if len(problems) > 0 {
+			return &fieldError{problems[0].Field, problems[0].Message}
+		}
+		if err := readAPIChannel(in, &p); err != nil {
+			return err
+		}
+		p.Area, p.Interests = in.Area, in.Interests
+		if dup, found, err := referral.Duplicate(r.Context(), tx, p); err != nil {
+			return err
+		} else if found {
+			field := "phone"
+			if referral.Why(p, dup) == "the same NHS number" {
+				field = "nhs_number"
+			}
+			return &fieldError{field, "an active person of this scheme already has " + strings.TrimPrefix(referral.Why(p, dup), "the same ")}
+		}
+		if err := referral.Create(r.Context(), tx, a.Nudges, &p, "api", nil); err != nil {
 			if store.ErrorCode(err) == store.Conflict {
 				return &fieldError{"phone", "an active person of this scheme already has this phone number or Telegram chat"}
 			}
 			return err
 		}
-		if err := a.Nudges.StartSupport(r.Context(), tx, p); err != nil {
-			return err
-		}
-		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.referred", PersonID: &p.ID}
-		return tx.RecordAudit(r.Context(), &e)
+		return nil
 	})
 	if err != nil {
 		a.badInput(w, r, err)
@@ -207,27 +235,17 @@ func (a *app) apiCreatePerson(w http.ResponseWriter, r *http.Request) {
 	}
 	in.ID, in.Phone, in.PreferredChannel, in.Language = p.ID, deref(p.Phone), string(p.PreferredChannel), p.Language
 	in.ReferralSource, in.ReferredAt = string(p.ReferralSource), p.ReferredAt.Format(time.RFC3339)
+	in.NHSNumber, in.DateOfBirth, in.GPPractice, in.Needs, in.ConsentHow = deref(p.NHSNumber), deref(p.DateOfBirth), p.GPPractice, p.Needs, p.ConsentHow
 	if p.ConsentAt != nil {
 		in.ConsentAt = p.ConsentAt.Format(time.RFC3339)
 	}
 	writeJSON(w, http.StatusCreated, in)
 }
 
-func readAPIPerson(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person) error {
-	if p.Name == "" {
-		return &fieldError{"name", "is required"}
-	}
-	if in.Phone != "" {
-		num, err := phonenumbers.Parse(in.Phone, "GB")
-		if err != nil || !phonenumbers.IsPossibleNumber(num) {
-			return &fieldError{"phone", "is not a valid phone number; write it as +447700900123 or 07700 900123"}
-		}
-		e := phonenumbers.Format(num, phonenumbers.E164)
-		p.Phone = &e
-	}
-	if in.TelegramChatID != 0 {
-		p.TelegramChatID = &in.TelegramChatID
-	}
+// readAPIChannel reads preferred_channel into p, whose phone and Telegram
+// chat are read.
+func readAPIChannel(in apiPerson, p *store.Person) error {
+	p.PreferredChannel = store.Channel(in.PreferredChannel)
 	switch p.PreferredChannel {
 	case "":
 		p.PreferredChannel = store.ChannelSMS
@@ -244,57 +262,6 @@ func readAPIPerson(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person)
 	if p.PreferredChannel == store.ChannelTelegram && p.TelegramChatID == nil {
 		return &fieldError{"telegram_chat_id", "is required to reach the person by Telegram"}
 	}
-	if p.ReferralSource != "" && !referralSources[string(p.ReferralSource)] {
-		return &fieldError{"referral_source", "must be one of gp, practice_staff, self, social_care, voluntary_sector, housing, other"}
-	}
-	if in.ReferredAt != "" {
-		t, err := time.Parse(time.RFC3339, in.ReferredAt)
-		if err != nil {
-			return &fieldError{"referred_at", "must be a time such as 2026-11-23T10:30:00Z"}
-		}
-		if t.After(tx.Now()) {
-			return &fieldError{"referred_at", "must not be in the future"}
-		}
-		p.ReferredAt = t
-	}
-	if in.LinkWorkerEmail != "" {
-		lw, err := tx.GetLinkWorkerByEmail(r.Context(), in.LinkWorkerEmail)
-		if err != nil || lw.SchemeID != p.SchemeID || !lw.Active {
-			return &fieldError{"link_worker_email", "is not an active link worker of this scheme"}
-		}
-		p.LinkWorkerID = &lw.ID
-	}
-	return readAPIConsent(r, tx, in, p)
-}
-
-// readAPIConsent reads consent_at and consent_by into p.
-func readAPIConsent(r *http.Request, tx *store.Tx, in apiPerson, p *store.Person) error {
-	if in.ConsentAt == "" {
-		if in.ConsentBy != "" {
-			return &fieldError{"consent_at", "is required with consent_by: when did the person agree to messages?"}
-		}
-		return nil
-	}
-	at, err := time.Parse(time.RFC3339, in.ConsentAt)
-	if err != nil {
-		return &fieldError{"consent_at", "must be a time such as 2026-11-23T10:30:00Z"}
-	}
-	if at.After(tx.Now()) {
-		return &fieldError{"consent_at", "must not be in the future"}
-	}
-	switch {
-	case in.ConsentBy != "":
-		lw, err := tx.GetLinkWorkerByEmail(r.Context(), in.ConsentBy)
-		if err != nil || lw.SchemeID != p.SchemeID {
-			return &fieldError{"consent_by", "is not a link worker of this scheme"}
-		}
-		p.ConsentBy = &lw.ID
-	case p.LinkWorkerID != nil:
-		p.ConsentBy = p.LinkWorkerID
-	default:
-		return &fieldError{"consent_by", "is required: give the email of the link worker who recorded consent"}
-	}
-	p.ConsentAt = &at
 	return nil
 }
 

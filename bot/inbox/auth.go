@@ -132,7 +132,12 @@ func (a *app) loadViewer(r *http.Request) (*viewer, error) {
 }
 
 func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusOK, "login", map[string]any{})
+	none, err := a.noScheme(r.Context())
+	if err != nil {
+		a.serverError(w, r, "count schemes", err)
+		return
+	}
+	a.render(w, r, http.StatusOK, "login", map[string]any{"NoScheme": none, "Welcome": r.URL.Query().Get("welcome") != ""})
 }
 
 // dummyHash is compared against when the email is unknown, so a sign-in

@@ -57,6 +57,10 @@ type Config struct {
 	// X-Forwarded-For is ignored. Read LINKBOT_TRUSTED_PROXIES with
 	// ParseTrustedProxies. Empty: the connection's address is the client's.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the address Linkbot is served at (LINKBOT_PUBLIC_URL),
+	// for the one-time sign-in links an admin hands out; empty is the
+	// address each request came to.
+	PublicURL string
 }
 
 // Planner keeps a person's plan of nudges whole as their casework changes.
@@ -129,8 +133,14 @@ func New(cfg Config) http.Handler {
 	web.HandleFunc("GET /login", a.loginForm)
 	web.HandleFunc("POST /login", a.login)
 	web.Handle("POST /logout", a.signedIn(a.logout))
+	web.HandleFunc("GET /welcome/{token}", a.welcomeForm)
+	web.HandleFunc("POST /welcome/{token}", a.welcome)
 
-	web.Handle("GET /{$}", a.signedIn(a.caseload))
+	web.Handle("GET /{$}", a.home(a.signedIn(a.caseload)))
+	web.Handle("GET /people/new", a.signedIn(a.referForm))
+	web.Handle("POST /people/new", a.signedIn(a.refer))
+	web.Handle("GET /people/import", a.admin(a.importForm))
+	web.Handle("POST /people/import", a.admin(a.importPeople))
 	web.Handle("GET /caseload/rows", a.signedIn(a.caseloadRows))
 	web.Handle("GET /people/{id}", a.signedIn(a.person))
 	web.Handle("GET /people/{id}/thread", a.signedIn(a.personThread))
@@ -160,6 +170,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /admin/workers", a.admin(a.addWorker))
 	web.Handle("POST /admin/workers/{worker}", a.admin(a.updateWorker))
 	web.Handle("POST /admin/workers/{worker}/unlock", a.admin(a.unlockWorker))
+	web.Handle("POST /admin/workers/{worker}/link", a.admin(a.newSignInLink))
 	web.Handle("GET /admin/duty", a.admin(a.adminDuty))
 	web.Handle("POST /admin/duty", a.admin(a.addDutyCover))
 	web.Handle("POST /admin/duty/{cover}/delete", a.admin(a.deleteDutyCover))

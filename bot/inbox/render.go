@@ -20,7 +20,7 @@ var templateFiles embed.FS
 // pages holds one template set per page: the layout plus the page.
 type pages map[string]*template.Template
 
-var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "telegramqr", "error"}
+var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "telegramqr", "error", "welcome", "refer", "import"}
 
 func (a *app) loadPages() pages {
 	funcs := template.FuncMap{
@@ -76,6 +76,13 @@ func (a *app) loadPages() pages {
 				}
 			}
 			return string(k)
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
 		},
 		"deref": func(p any) any {
 			switch v := p.(type) {

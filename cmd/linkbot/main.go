@@ -35,10 +35,13 @@ var commands = map[string]command{
 	"version":   {"print the version", runVersion},
 	"dialogues": {"validate and simulate nudge dialogues", runDialogues},
 	"triage":    {"classify replies and train or evaluate the triage model", runTriage},
+	"scheme":    {"create a scheme", runScheme},
+	"user":      {"add a link worker or admin, or give one a new sign-in link", runUser},
+	"people":    {"import referrals from a CSV file", runPeople},
 }
 
 // commandOrder is the order "linkbot help" prints commands in.
-var commandOrder = []string{"serve", "demo", "migrate", "dialogues", "triage", "version"}
+var commandOrder = []string{"serve", "demo", "migrate", "scheme", "user", "people", "dialogues", "triage", "version"}
 
 // errUsage marks an error whose message has already been printed with usage;
 // main exits 2 without printing it again.

@@ -26,6 +26,9 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	if cfg.publicURL == "" {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}
+	if err := warnIfNoScheme(ctx, logger, db); err != nil {
+		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}
+	}
 	err = runServer(ctx, logger, db, cfg, cfg.publicURL, false, func(addr net.Addr) {
 		logger.Info("serving", "addr", addr.String(), "database", databaseKind(db))
 	})

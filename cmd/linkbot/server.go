@@ -33,6 +33,7 @@ const shutdownGrace = 20 * time.Second
 type web struct {
 	telegramLink   func(code string) string // nil: Telegram is off
 	trustedProxies []netip.Prefix
+	publicURL      string // where one-time sign-in links point; "" is each request's address
 }
 
 // newHandler returns every public HTTP route of the server, wrapped with
@@ -65,7 +66,7 @@ func newHandler(db *store.DB, reg *prometheus.Registry, planner *nudges.Planner,
 	// falling through to the inbox's sign-in page.
 	mux.Handle("/metrics", http.NotFoundHandler())
 	mux.Handle("/demo/", http.NotFoundHandler())
-	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner, TelegramLink: opts.telegramLink, TrustedProxies: opts.trustedProxies})) // the web inbox, admin pages and JSON API
+	mux.Handle("/", inbox.New(inbox.Config{DB: db, Nudges: planner, TelegramLink: opts.telegramLink, TrustedProxies: opts.trustedProxies, PublicURL: opts.publicURL})) // the web inbox, admin pages and JSON API
 	return instrument(mux, reg)
 }
 
@@ -297,7 +298,7 @@ func runServer(ctx context.Context, logger *slog.Logger, db *store.DB, cfg confi
 	if metrics != nil {
 		background.Go(func() { serveMetrics(ctx, logger, metrics, reg) })
 	}
-	return serveHTTP(ctx, logger, cfg.listen, withHSTS(publicURL, newHandler(db, reg, planner, web{telegramLink: ch.telegramLink, trustedProxies: proxies}, ch.register)), listening)
+	return serveHTTP(ctx, logger, cfg.listen, withHSTS(publicURL, newHandler(db, reg, planner, web{telegramLink: ch.telegramLink, trustedProxies: proxies, publicURL: publicURL}, ch.register)), listening)
 }
 
 // newPlanner is the process's one nudges.Planner, shared by the inbox, the

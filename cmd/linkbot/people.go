@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/linkbot/linkbot/bot/referral"
+	"github.com/linkbot/linkbot/store"
+)
+
+const peopleUsage = `people import FILE.csv --scheme SCHEME [--dry-run]
+
+Imports referrals from a CSV file into the scheme (its name or id), as the
+inbox's import page does: every problem is listed as file.csv:line: field:
+message and that line skipped; a line with the same phone or NHS number as
+someone the scheme supports, or as an earlier line, is listed and not
+imported twice. --dry-run lists them and imports nothing. README.md
+describes the columns. Exits 1 when any line has a problem.`
+
+func runPeople(ctx context.Context, args []string, io stdio) error {
+	if len(args) == 0 || args[0] != "import" {
+		return subcommandUsage(args, io, peopleUsage)
+	}
+	cfg := configFromEnv("")
+	fs := newFlags("people import", peopleUsage, io)
+	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	schemeRef := fs.String("scheme", "", "the scheme's name or id (required)")
+	dryRun := fs.Bool("dry-run", false, "check the file and list its problems and duplicates; import nothing")
+	rest := args[1:]
+	var file string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		file, rest = rest[0], rest[1:]
+	}
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return exitError{code: 2, msg: "linkbot people import: give one CSV file"}
+	}
+	if file == "" || *schemeRef == "" {
+		return exitError{code: 2, msg: "linkbot people import: give the CSV file and the scheme: linkbot people import FILE.csv --scheme SCHEME"}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return exitError{code: 1, msg: "linkbot people import: " + err.Error()}
+	}
+	defer f.Close()
+	db, err := openForCommand(ctx, "people import", cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var scheme store.Scheme
+	err = db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		scheme, err = findScheme(ctx, tx, *schemeRef)
+		return err
+	})
+	if err != nil {
+		return exitError{code: 1, msg: "linkbot people import: " + err.Error()}
+	}
+	rep, err := referral.Import(ctx, db, newPlanner(cfg.publicURL), scheme, "linkbot people import", nil, filepath.Base(file), f, *dryRun)
+	if err != nil {
+		return err
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(io.out, p)
+	}
+	for _, d := range rep.Duplicates {
+		fmt.Fprintln(io.out, d)
+	}
+	if rep.DryRun {
+		fmt.Fprintf(io.out, "%s read: %d ready to import, %s, %s. Nothing imported (dry run).\n",
+			count(rep.Rows, "referral"), rep.Ready, count(len(rep.Problems), "problem"), count(len(rep.Duplicates), "duplicate"))
+	} else {
+		fmt.Fprintf(io.out, "%s read: %d people created in %q, %s (not imported), %s (not imported twice).\n",
+			count(rep.Rows, "referral"), rep.Created, scheme.Name, count(len(rep.Problems), "problem"), count(len(rep.Duplicates), "duplicate"))
+	}
+	if len(rep.Problems) > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// count writes n things: "1 problem", "3 problems".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
