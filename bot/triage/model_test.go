@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -198,14 +200,79 @@ func TestUrgentResultsSayWhy(t *testing.T) {
 		switch {
 		case r.Rule != nil && r.Reason != r.Rule.Phrase:
 			t.Errorf("%q: rule %q but reason %q", e.Text, r.Rule.Phrase, r.Reason)
-		case r.Urgent && r.Rule == nil && (r.Reason != ReasonModel || r.RiskProbability < c.threshold):
+		case r.Urgent && r.Rule == nil && (r.Reason != modelReason(r.Words) || r.RiskProbability < c.threshold):
 			t.Errorf("%q: urgent by model but reason %q, probability %.3f", e.Text, r.Reason, r.RiskProbability)
+		case r.Urgent && r.Rule == nil:
+			words := normaliseTokens(e.Text)
+			for _, w := range r.Words {
+				if !slices.Contains(words, w) {
+					t.Errorf("%q: reason word %q is not in the message", e.Text, w)
+				}
+			}
+		case !r.Urgent && len(r.Words) > 0:
+			t.Errorf("%q: not urgent but words %q", e.Text, r.Words)
 		case !r.Urgent && r.Reason != "":
 			t.Errorf("%q: not urgent but reason %q", e.Text, r.Reason)
 		}
 		if r.Confidence <= 0 || r.Confidence > 1 {
 			t.Errorf("%q: confidence %v", e.Text, r.Confidence)
 		}
+	}
+}
+
+func modelReason(words []string) string {
+	if len(words) == 0 {
+		return ReasonModel
+	}
+	return ReasonModel + ": " + strings.Join(words, ", ")
+}
+
+// TestModelReasonNamesTheWordsThatWeighed checks that a message made
+// urgent by the model names the words that drove it: leaving out the
+// heaviest word lowers P(risk) more than leaving out any word it was
+// ranked above, for most dev messages (the weights are a first-order
+// estimate, so not all).
+func TestModelReasonNamesTheWordsThatWeighed(t *testing.T) {
+	c := mustDefault(t)
+	var urgent, agree int
+	for _, e := range mustRead(t, "data/dev.tsv") {
+		r := c.Classify(e.Text)
+		if !r.Urgent || r.Rule != nil {
+			continue
+		}
+		urgent++
+		if len(r.Words) == 0 {
+			t.Logf("%q: no word pushed towards risk (P %.3f)", e.Text, r.RiskProbability)
+			continue
+		}
+		words := normaliseTokens(e.Text)
+		without := func(drop string) float64 {
+			var kept []string
+			for _, w := range words {
+				if w != drop {
+					kept = append(kept, w)
+				}
+			}
+			return c.probabilities(kept)[Risk]
+		}
+		top := without(r.Words[0])
+		ok := true
+		for _, w := range words {
+			if !slices.Contains(r.Words, w) && !glueWords[w] && without(w) < top-0.05 {
+				ok = false
+			}
+		}
+		if ok {
+			agree++
+		}
+	}
+	if urgent == 0 {
+		t.Fatal("no dev message is urgent by the model alone")
+	}
+	if share := float64(agree) / float64(urgent); share < 0.8 {
+		t.Errorf("the first reason word is the heaviest left-out word for %d of %d model-urgent dev messages", agree, urgent)
+	} else {
+		t.Logf("the first reason word is (within 0.05) the heaviest to leave out for %d of %d model-urgent dev messages", agree, urgent)
 	}
 }
 

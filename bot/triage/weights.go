@@ -101,3 +101,45 @@ func (w *weights) probabilities(ids []int, x, h []float32) [numLabels]float64 {
 	}
 	return out
 }
+
+// riskDirection returns, in u (len inputs), the gradient of the model's
+// risk log-odds, log P(risk) − log P(not risk), with respect to the pooled
+// input x, at the point h (the hidden activations of the last
+// probabilities call) and probs. Feature vector e in bag b then moves the
+// log-odds by about scale_b·(u_b·e): its weight in the decision.
+func (w *weights) riskDirection(h []float32, probs [numLabels]float64, u []float32) {
+	var rest float64
+	for k := range probs {
+		if Label(k) != Risk {
+			rest += probs[k]
+		}
+	}
+	// d log-odds / d logit: 1 for risk, −P(k)/P(not risk) for the others.
+	var dz [numLabels]float32
+	for k := range probs {
+		if Label(k) == Risk {
+			dz[k] = 1
+		} else if rest > 0 {
+			dz[k] = float32(-probs[k] / rest)
+		}
+	}
+	for i := range u {
+		u[i] = 0
+	}
+	in := w.inputs()
+	for j := 0; j < w.hidden; j++ {
+		if h[j] <= 0 { // ReLU closed: no gradient through this unit
+			continue
+		}
+		var v float32
+		for k := range dz {
+			v += dz[k] * w.w2[k*w.hidden+j]
+		}
+		if v == 0 {
+			continue
+		}
+		for i, a := range w.w1[j*in : (j+1)*in] {
+			u[i] += v * a
+		}
+	}
+}
