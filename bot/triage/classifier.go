@@ -43,6 +43,8 @@ type scratch struct {
 	ids     []int
 	all     []int // every feature occurrence, for explain
 	x, h, u []float32
+	win     []float32 // word windows, for the word-order branch
+	arg     []int32   // each filter's winning window
 	owners  []featureOwner
 	weight  map[int]float32 // feature id → its weight towards risk
 	score   []float32       // per word
@@ -62,7 +64,7 @@ func newClassifier(w *weights, threshold float64) (*Classifier, error) {
 	}
 	c := &Classifier{rules: rs, w: w, threshold: threshold}
 	c.scratch.New = func() any {
-		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.inputs()), h: make([]float32, w.hidden), u: make([]float32, w.inputs())}
+		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.inputs()), h: make([]float32, w.hidden), u: make([]float32, w.inputs()), arg: make([]int32, w.conv)}
 	}
 	return c, nil
 }
@@ -104,6 +106,7 @@ func (c *Classifier) probabilities(words []string) [numLabels]float64 {
 // hidden activations in s.h.
 func (c *Classifier) run(words []string, s *scratch) [numLabels]float64 {
 	s.ids = c.w.knownIDs(c.w.features.featureIDs(words, s.ids))
+	s.win = c.w.convInput(words, s.x, s.arg, s.win)
 	return c.w.probabilities(s.ids, s.x, s.h)
 }
 
@@ -155,6 +158,32 @@ func (c *Classifier) explain(words []string, probs [numLabels]float64, s *scratc
 			s.score[o.Second] += share / 2
 		} else {
 			s.score[o.First] += share
+		}
+	}
+	// The word-order branch: filter c's output is its winning window's
+	// value; each word of that window gets its own part of it (its vector
+	// times its slot of the filter), times the gradient on the filter.
+	if w.conv > 0 {
+		base := w.inputs() - w.conv
+		d := w.vec.dims
+		width := convWidth * d
+		for c, t := range s.arg {
+			if t < 0 {
+				continue
+			}
+			g := s.u[base+c]
+			for k := range convWidth {
+				at := int(t) + k - convWidth/2
+				if at < 0 || at >= len(words) {
+					continue
+				}
+				row := w.wc[c*width+k*d : c*width+(k+1)*d]
+				var part float32
+				for i, v := range s.win[int(t)*width+k*d : int(t)*width+(k+1)*d] {
+					part += row[i] * v
+				}
+				s.score[at] += g * part
+			}
 		}
 	}
 	// Sum a word's weight over its repeats; keep the heaviest words.

@@ -3,7 +3,9 @@ package triage
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -20,6 +22,11 @@ func TestCrossValidationExperiment(t *testing.T) {
 	spec := os.Getenv("TRIAGE_EXPERIMENT")
 	if spec == "" {
 		t.Skip("set TRIAGE_EXPERIMENT to run")
+	}
+	// TRIAGE_VECTORS names a word vector table ("linkbot triage vectors")
+	// for configurations with the word-order branch.
+	if path := os.Getenv("TRIAGE_VECTORS"); path != "" {
+		vectorsSource = func() (io.Reader, error) { return os.Open(path) }
 	}
 	var overrides []json.RawMessage
 	if err := json.Unmarshal([]byte(spec), &overrides); err != nil {
@@ -85,7 +92,35 @@ func TestCrossValidationExperiment(t *testing.T) {
 		for i := range train {
 			mp[i] = decide(oof[i], false, 2)
 		}
+		line += fmt.Sprintf("\n   model-alone risk average precision %.3f", riskAveragePrecision(train, oof))
+		if first > 0 && first < len(train) {
+			line += fmt.Sprintf("  | first %d: %.3f", first, riskAveragePrecision(train[:first], oof[:first]))
+		}
 		line += fmt.Sprintf("\n   non-risk macro view: accuracy (risk never) %.3f", score(train, mp).Accuracy)
 		t.Log(line)
 	}
+}
+
+// riskAveragePrecision is the average precision of ranking examples by
+// the model's P(risk) (risk examples relevant): the area under the
+// precision-recall curve, free of any threshold.
+func riskAveragePrecision(examples []Example, oof [][numLabels]float64) float64 {
+	idx := make([]int, len(examples))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return oof[idx[a]][Risk] > oof[idx[b]][Risk] })
+	var risk, seen, sum float64
+	for _, e := range examples {
+		if e.Label == Risk {
+			risk++
+		}
+	}
+	for n, i := range idx {
+		if examples[i].Label == Risk {
+			seen++
+			sum += seen / float64(n+1)
+		}
+	}
+	return sum / risk
 }

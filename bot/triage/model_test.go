@@ -37,13 +37,18 @@ func networkFromWeights(w *weights) *network {
 	n := &network{
 		fc:  w.features,
 		Emb: embedding.New[float32](w.features.rows(), w.dim),
-		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.dim*max(w.features.Bags, 1)), mat.WithBacking(w.w1))),
+		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.inputs()), mat.WithBacking(w.w1))),
 		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden), mat.WithBacking(w.b1))),
 		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), w.hidden), mat.WithBacking(w.w2))),
 		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)), mat.WithBacking(w.b2))),
 	}
 	for i, p := range n.Emb.Weights {
 		copy(p.Data().F32(), w.emb[i*w.dim:(i+1)*w.dim])
+	}
+	if w.conv > 0 {
+		n.conv, n.vec = w.conv, w.vec
+		n.Wc = nn.NewParam(mat.NewDense[float32](mat.WithShape(w.conv, convWidth*w.vec.dims), mat.WithBacking(w.wc)))
+		n.Bc = nn.NewParam(mat.NewDense[float32](mat.WithShape(w.conv), mat.WithBacking(w.bc)))
 	}
 	return n
 }
@@ -103,8 +108,14 @@ func TestFastPathAgreesWithTheSpagoForwardPass(t *testing.T) {
 		if len(ids) == 0 {
 			continue
 		}
-		fast := c.w.probabilities(ids, make([]float32, c.w.inputs()), make([]float32, c.w.hidden))
-		logits := net.logits(ids).Value().(mat.Matrix).Data().F64()
+		x := make([]float32, c.w.inputs())
+		c.w.convInput(normaliseTokens(e.Text), x, make([]int32, c.w.conv), nil)
+		fast := c.w.probabilities(ids, x, make([]float32, c.w.hidden))
+		win, rows := []float32(nil), 0
+		if c.w.conv > 0 {
+			win, rows = windowsOf(c.w.vec, normaliseTokens(e.Text), 0, nil, nil)
+		}
+		logits := net.logits(ids, win, rows).Value().(mat.Matrix).Data().F64()
 		top := math.Inf(-1)
 		for _, v := range logits {
 			top = max(top, v)

@@ -30,6 +30,14 @@ type TrainConfig struct {
 	Dropout    float64 // chance of leaving out each feature of an example in training
 	Decay      float64 // AdamW weight decay (0: plain Adam)
 	Seed       uint64  // seeds the initial weights and the example order
+	// Conv is the number of filters of the word-order branch over
+	// pretrained word vectors (conv.go); 0 leaves the branch out.
+	Conv int
+	// ConvDropout is the chance of leaving out each word's vector in the
+	// word-order branch in training.
+	ConvDropout float64
+
+	vectors *wordVectors // the table for the word-order branch; nil: trainingVectors
 }
 
 // DefaultTrainConfig returns the configuration of the embedded model.
@@ -71,6 +79,9 @@ func (c TrainConfig) validate() error {
 	if _, ok := poolings[c.Pool]; !ok {
 		return fmt.Errorf("unknown pooling %q", c.Pool)
 	}
+	if c.Conv < 0 || c.ConvDropout < 0 || c.ConvDropout >= 1 {
+		return fmt.Errorf("conv %d, conv dropout %v", c.Conv, c.ConvDropout)
+	}
 	if c.Dim < 1 || c.Hidden < 1 || c.Epochs < 1 || c.Batch < 1 || c.StepSize <= 0 {
 		return fmt.Errorf("dim, hidden, epochs, batch and step size must be positive")
 	}
@@ -105,9 +116,24 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 		}
 	}
 
-	net := newNetwork(fc, cfg.Dim, cfg.Hidden, cfg.Seed)
+	vec := cfg.vectors
+	if cfg.Conv > 0 && vec == nil {
+		var err error
+		if vec, err = trainingVectors(); err != nil {
+			return nil, err
+		}
+	}
+	words := make([][]string, len(examples))
+	for i, e := range examples {
+		words[i] = normaliseTokens(e.Text)
+	}
+	net := newNetwork(fc, cfg.Dim, cfg.Hidden, cfg.Conv, vec, cfg.Seed)
 	strategy := adam.New(adam.NewAdamWConfig(cfg.StepSize, 0.9, 0.999, 1e-8, cfg.Decay))
 	dense := []*nn.Param{net.W1, net.B1, net.W2, net.B2}
+	if cfg.Conv > 0 {
+		dense = append(dense, net.Wc, net.Bc)
+	}
+	var win []float32
 	order := make([]int, len(examples))
 	for i := range order {
 		order[i] = i
@@ -124,7 +150,11 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 			var rows []int
 			for _, i := range batch {
 				kept = dropFeatures(ids[i], cfg.Dropout, shuffle, kept)
-				logits := net.logits(kept)
+				nwin := 0
+				if cfg.Conv > 0 {
+					win, nwin = windowsOf(vec, words[i], cfg.ConvDropout, shuffle, win)
+				}
+				logits := net.logits(kept, win, nwin)
 				weight := 1.0
 				if examples[i].Label == Risk {
 					weight = cfg.RiskWeight

@@ -13,6 +13,11 @@ type weights struct {
 	w1, b1      []float32 // hidden × (bags·dim), hidden
 	w2, b2      []float32 // labels × hidden, labels
 	known       []bool    // buckets seen in training (rows not all zero)
+	// The word-order branch (conv.go): conv filters over windows of word
+	// vectors from vec; its column max follows the bags in the input.
+	conv   int
+	wc, bc []float32 // conv × convWidth·vec.dims, conv
+	vec    *wordVectors
 }
 
 // markKnown records which buckets hold a trained row.
@@ -42,13 +47,15 @@ func (w *weights) knownIDs(ids []int) []int {
 }
 
 // inputs is the length of the pooled input: one dim-sized vector per bag.
-func (w *weights) inputs() int { return w.dim * max(w.features.Bags, 1) }
+func (w *weights) inputs() int { return w.dim*max(w.features.Bags, 1) + w.conv }
 
 // probabilities returns the softmax over labels for a message's sorted
 // known feature ids, using h (len hidden) and x (len inputs) as scratch
-// space. A bag with no ids is the zero vector.
+// space; with the word-order branch, x's last conv values must already
+// hold the branch's output (convInput). A bag with no ids is the zero
+// vector.
 func (w *weights) probabilities(ids []int, x, h []float32) [numLabels]float64 {
-	for i := range x {
+	for i := range x[:len(x)-w.conv] {
 		x[i] = 0
 	}
 	start := 0
@@ -142,4 +149,16 @@ func (w *weights) riskDirection(h []float32, probs [numLabels]float64, u []float
 			u[i] += v * a
 		}
 	}
+}
+
+// convInput writes the word-order branch's output for words into the last
+// w.conv values of x, and each filter's winning window into arg (len
+// conv), using win as scratch; it returns win for reuse.
+func (w *weights) convInput(words []string, x []float32, arg []int32, win []float32) []float32 {
+	if w.conv == 0 {
+		return win
+	}
+	win, n := windowsOf(w.vec, words, 0, nil, win)
+	convMax(w.wc, w.bc, win, n, x[len(x)-w.conv:], arg)
+	return win
 }
