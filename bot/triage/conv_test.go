@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"bytes"
 	"math"
 	mrand "math/rand/v2"
 	"testing"
@@ -26,10 +27,13 @@ func syntheticVectors(examples []Example, dims int) *wordVectors {
 	return v
 }
 
+// The word-order branch and the risk head: training is deterministic, the
+// flat weights agree with spago, and the weights survive the file.
 func TestWordOrderBranchIsDeterministicAndAgreesWithSpago(t *testing.T) {
 	train := mustRead(t, "data/train.tsv")[:300]
 	cfg := DefaultTrainConfig()
 	cfg.Buckets, cfg.Epochs, cfg.Conv, cfg.ConvDropout = 1<<12, 2, 8, 0.2
+	cfg.RiskHead, cfg.Focal = true, 2
 	cfg.vectors = syntheticVectors(train, 6)
 	a, err := trainNetwork(train, cfg)
 	if err != nil {
@@ -67,16 +71,8 @@ func TestWordOrderBranchIsDeterministicAndAgreesWithSpago(t *testing.T) {
 		fast := c.probabilities(words)
 		win, rows := windowsOf(a.vec, words, 0, nil, nil)
 		logits := net.logits(ids, win, rows).Value().(mat.Matrix).Data().F64()
-		top := math.Inf(-1)
-		for _, v := range logits {
-			top = max(top, v)
-		}
-		var sum float64
-		for _, v := range logits {
-			sum += math.Exp(v - top)
-		}
-		for k, v := range logits {
-			if p := math.Exp(v-top) / sum; math.Abs(p-fast[k]) > 1e-4 {
+		for k, p := range probsOf(logits, a.riskHead) {
+			if math.Abs(p-fast[k]) > 1e-4 {
 				t.Fatalf("%q: label %s: spago %.6f, fast path %.6f", e.Text, Label(k), p, fast[k])
 			}
 		}
@@ -104,5 +100,35 @@ func TestSymmetricEigen(t *testing.T) {
 	}
 	if math.Abs(vecs[0][0]-vecs[0][1]) > 1e-9 || vecs[0][0] <= 0 {
 		t.Fatalf("first eigenvector %v", vecs[0])
+	}
+}
+
+func TestRiskHeadSurvivesWriteAndLoad(t *testing.T) {
+	train := mustRead(t, "data/train.tsv")[:200]
+	cfg := DefaultTrainConfig()
+	cfg.Buckets, cfg.Epochs, cfg.RiskHead = 1<<12, 1, true
+	w, err := trainNetwork(train, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newClassifier(w, 0.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.w.riskHead {
+		t.Fatal("risk head lost")
+	}
+	for _, e := range train[:20] {
+		if a, b := c.Classify(e.Text), again.Classify(e.Text); math.Abs(a.RiskProbability-b.RiskProbability) > 1e-3 || a.Label != b.Label {
+			t.Errorf("%q: %+v, after round trip %+v", e.Text, a, b)
+		}
 	}
 }

@@ -58,6 +58,28 @@ func TestCrossValidationExperiment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// TRIAGE_EXPERIMENT_ENSEMBLE=n averages the probabilities of n
+		// models trained with seeds Seed, Seed+1, … (an ensemble).
+		if n, _ := strconv.Atoi(os.Getenv("TRIAGE_EXPERIMENT_ENSEMBLE")); n > 1 {
+			for k := 1; k < n; k++ {
+				c2 := cfg
+				c2.Seed = cfg.Seed + uint64(k)
+				more, err := crossValidate(train, c2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range oof {
+					for l := range oof[i] {
+						oof[i][l] += more[i][l]
+					}
+				}
+			}
+			for i := range oof {
+				for l := range oof[i] {
+					oof[i][l] /= float64(n)
+				}
+			}
+		}
 		took := time.Since(start)
 		// Fit accuracy of one model on everything it trained on, to see
 		// whether training converges.

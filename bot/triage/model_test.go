@@ -39,18 +39,41 @@ func networkFromWeights(w *weights) *network {
 		Emb: embedding.New[float32](w.features.rows(), w.dim),
 		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden, w.inputs()), mat.WithBacking(w.w1))),
 		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.hidden), mat.WithBacking(w.b1))),
-		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), w.hidden), mat.WithBacking(w.w2))),
-		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)), mat.WithBacking(w.b2))),
+		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.outputs(), w.hidden), mat.WithBacking(w.w2))),
+		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(w.outputs()), mat.WithBacking(w.b2))),
 	}
 	for i, p := range n.Emb.Weights {
 		copy(p.Data().F32(), w.emb[i*w.dim:(i+1)*w.dim])
 	}
+	n.riskHead = w.riskHead
 	if w.conv > 0 {
 		n.conv, n.vec = w.conv, w.vec
 		n.Wc = nn.NewParam(mat.NewDense[float32](mat.WithShape(w.conv, convWidth*w.vec.dims), mat.WithBacking(w.wc)))
 		n.Bc = nn.NewParam(mat.NewDense[float32](mat.WithShape(w.conv), mat.WithBacking(w.bc)))
 	}
 	return n
+}
+
+// probsOf turns the spago network's outputs into probabilities as the
+// fast path does: softmax over the labels, and with a risk head, P(risk)
+// the sigmoid of the last output.
+func probsOf(logits []float64, riskHead bool) [numLabels]float64 {
+	top := math.Inf(-1)
+	for _, v := range logits[:numLabels] {
+		top = max(top, v)
+	}
+	var sum float64
+	for _, v := range logits[:numLabels] {
+		sum += math.Exp(v - top)
+	}
+	var p [numLabels]float64
+	for k, v := range logits[:numLabels] {
+		p[k] = math.Exp(v-top) / sum
+	}
+	if riskHead {
+		p[Risk] = 1 / (1 + math.Exp(-logits[numLabels]))
+	}
+	return p
 }
 
 func mustDefault(t testing.TB) *Classifier {
@@ -116,16 +139,8 @@ func TestFastPathAgreesWithTheSpagoForwardPass(t *testing.T) {
 			win, rows = windowsOf(c.w.vec, normaliseTokens(e.Text), 0, nil, nil)
 		}
 		logits := net.logits(ids, win, rows).Value().(mat.Matrix).Data().F64()
-		top := math.Inf(-1)
-		for _, v := range logits {
-			top = max(top, v)
-		}
-		var sum float64
-		for _, v := range logits {
-			sum += math.Exp(v - top)
-		}
-		for k, v := range logits {
-			p := math.Exp(v-top) / sum
+		probs := probsOf(logits, c.w.riskHead)
+		for k, p := range probs {
 			if math.Abs(p-fast[k]) > 1e-4 {
 				t.Fatalf("%q: label %s: spago %.6f, fast path %.6f", e.Text, Label(k), p, fast[k])
 			}

@@ -24,24 +24,32 @@ type network struct {
 	// convWidth·vector dims, filters.
 	Wc, Bc *nn.Param
 	conv   int
-	vec    *wordVectors
-	fc     featureConfig
+	// riskHead adds one more output row: a risk-versus-not score trained
+	// on its own (train.go), whose sigmoid is P(risk).
+	riskHead bool
+	vec      *wordVectors
+	fc       featureConfig
 }
 
 // newNetwork returns a network with weights drawn from a generator seeded
 // with seed: feature vectors uniform in ±1/dim, layers Xavier-uniform,
 // biases zero.
-func newNetwork(fc featureConfig, dim, hidden, conv int, vec *wordVectors, seed uint64) *network {
+func newNetwork(fc featureConfig, dim, hidden, conv int, vec *wordVectors, riskHead bool, seed uint64) *network {
 	r := rand.NewLockedRand(seed)
+	outs := int(numLabels)
+	if riskHead {
+		outs++
+	}
 	n := &network{
-		fc:   fc,
-		conv: conv,
-		vec:  vec,
-		Emb:  embedding.New[float32](fc.rows(), dim),
-		W1:   nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim*max(fc.Bags, 1)+conv))),
-		B1:   nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden))),
-		W2:   nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), hidden))),
-		B2:   nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)))),
+		fc:       fc,
+		riskHead: riskHead,
+		conv:     conv,
+		vec:      vec,
+		Emb:      embedding.New[float32](fc.rows(), dim),
+		W1:       nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim*max(fc.Bags, 1)+conv))),
+		B1:       nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden))),
+		W2:       nn.NewParam(mat.NewDense[float32](mat.WithShape(outs, hidden))),
+		B2:       nn.NewParam(mat.NewDense[float32](mat.WithShape(outs))),
 	}
 	for _, p := range n.Emb.Weights {
 		initializers.Uniform(p, -1/float64(dim), 1/float64(dim), r)
@@ -115,6 +123,7 @@ func (n *network) weightsOf(fc featureConfig, touched map[int]bool) *weights {
 		b2:       append([]float32(nil), n.B2.Data().F32()...),
 		conv:     n.conv,
 		vec:      n.vec,
+		riskHead: n.riskHead,
 	}
 	if n.conv > 0 {
 		w.wc = append([]float32(nil), n.Wc.Data().F32()...)

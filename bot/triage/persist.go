@@ -19,6 +19,8 @@ import (
 //	threshold float64
 //	conv, vdims uint32, vsum uint64   version 3 only: filters of the
 //	                  word-order branch, the vector table's dims and checksum
+//	riskHead uint32   version 3 only: 1 when w2 and b2 hold one more row,
+//	                  the risk-versus-not score
 //	w1 (hidden×inputs), b1 (hidden), w2 (labels×hidden), b2 (labels)  float32
 //	                  (inputs: bags·dim + conv)
 //	wc (conv×3·vdims), bc (conv)  float32, version 3 only
@@ -62,8 +64,14 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 	put(c.threshold)
 	if version >= 3 {
 		put(uint32(m.conv))
-		put(uint32(m.vec.dims))
-		put(m.vec.sum)
+		var vdims int
+		var vsum uint64
+		if m.conv > 0 {
+			vdims, vsum = m.vec.dims, m.vec.sum
+		}
+		put(uint32(vdims))
+		put(vsum)
+		put(uint32(boolInt(m.riskHead)))
 	}
 	put(m.w1)
 	put(m.b1)
@@ -106,7 +114,7 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 // fileVersion is the version WriteTo writes w in: 3 with the word-order
 // branch, else 2.
 func (w *weights) fileVersion() int {
-	if w.conv > 0 {
+	if w.conv > 0 || w.riskHead {
 		return 3
 	}
 	return 2
@@ -155,9 +163,11 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 	get(&threshold)
 	var convHdr [2]uint32
 	var vsum uint64
+	var head uint32
 	if version >= 3 {
 		get(&convHdr)
 		get(&vsum)
+		get(&head)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -179,10 +189,11 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 		emb:      make([]float32, fc.rows()*dim),
 		w1:       make([]float32, hidden*(dim*bags+conv)),
 		b1:       make([]float32, hidden),
-		w2:       make([]float32, int(numLabels)*hidden),
-		b2:       make([]float32, numLabels),
 		conv:     conv,
+		riskHead: head == 1,
 	}
+	w.w2 = make([]float32, w.outputs()*hidden)
+	w.b2 = make([]float32, w.outputs())
 	get(w.w1)
 	get(w.b1)
 	get(w.w2)
@@ -272,4 +283,11 @@ func fromHalf(h uint16) float32 {
 		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
 	}
 	return math.Float32frombits(sign | (exp-15+127)<<23 | mant<<13)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -18,6 +18,17 @@ type weights struct {
 	conv   int
 	wc, bc []float32 // conv × convWidth·vec.dims, conv
 	vec    *wordVectors
+	// riskHead: w2 and b2 hold one more row, a risk-versus-not score;
+	// P(risk) is its sigmoid rather than the softmax's share.
+	riskHead bool
+}
+
+// outputs is the number of output rows: one per label, plus the risk head.
+func (w *weights) outputs() int {
+	if w.riskHead {
+		return int(numLabels) + 1
+	}
+	return int(numLabels)
 }
 
 // markKnown records which buckets hold a trained row.
@@ -106,6 +117,13 @@ func (w *weights) probabilities(ids []int, x, h []float32) [numLabels]float64 {
 	for k := range out {
 		out[k] /= sum
 	}
+	if w.riskHead {
+		s := w.b2[numLabels]
+		for j, v := range w.w2[int(numLabels)*w.hidden : (int(numLabels)+1)*w.hidden] {
+			s += v * h[j]
+		}
+		out[Risk] = 1 / (1 + math.Exp(-float64(s)))
+	}
 	return out
 }
 
@@ -122,13 +140,17 @@ func (w *weights) riskDirection(h []float32, probs [numLabels]float64, u []float
 		}
 	}
 	// d log-odds / d logit: 1 for risk, −P(k)/P(not risk) for the others.
-	var dz [numLabels]float32
+	dz := make([]float32, w.outputs())
 	for k := range probs {
 		if Label(k) == Risk {
 			dz[k] = 1
 		} else if rest > 0 {
 			dz[k] = float32(-probs[k] / rest)
 		}
+	}
+	if w.riskHead { // the log-odds is the head's score itself
+		clear(dz)
+		dz[numLabels] = 1
 	}
 	for i := range u {
 		u[i] = 0
