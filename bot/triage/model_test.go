@@ -338,3 +338,20 @@ func BenchmarkClassify(b *testing.B) {
 		c.Classify(dev[i%len(dev)].Text)
 	}
 }
+
+// BenchmarkClassifyUrgentByModel times Classify on the dev messages the
+// model alone makes urgent: the ones whose reason names words.
+func BenchmarkClassifyUrgentByModel(b *testing.B) {
+	c := mustDefault(b)
+	var texts []string
+	for _, e := range mustRead(b, "data/dev.tsv") {
+		if r := c.Classify(e.Text); r.Urgent && r.Rule == nil {
+			texts = append(texts, e.Text)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		c.Classify(texts[i%len(texts)])
+	}
+}
