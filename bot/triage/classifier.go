@@ -1,22 +1,33 @@
 package triage
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 )
 
-// ReasonModel is the Reason of a result made urgent by the model rather
-// than by a rule.
+// ReasonModel begins the Reason of a result made urgent by the model rather
+// than by a rule: "model", then, after a colon, the words that weighed most
+// towards risk ("model: tablets, last, goodbye"; see Result.Words).
 const ReasonModel = "model"
+
+// maxReasonWords is how many words a model reason names at most.
+const maxReasonWords = 3
 
 // Result is what triage says about one message.
 type Result struct {
 	Label           Label      `json:"label"`
 	Urgent          bool       `json:"urgent"`
 	Confidence      float64    `json:"confidence"` // how sure: 1 for a rule match, else the model's probability of Label
-	Reason          string     `json:"reason"`     // the matched rule phrase, "model", or "" when not urgent
+	Reason          string     `json:"reason"`     // the matched rule phrase, "model: " and the words that weighed most, or "" when not urgent
 	RiskProbability float64    `json:"risk_probability"`
 	Rule            *RuleMatch `json:"-"` // the rule that matched, if one did
+	// Words are, for a result made urgent by the model, the (normalised)
+	// words that pushed its risk probability up most, heaviest first; at
+	// most three, only words that pushed towards risk. Empty otherwise.
+	Words []string `json:"words,omitempty"`
 }
 
 // Classifier labels messages with the safety rules and the trained model.
@@ -29,8 +40,14 @@ type Classifier struct {
 }
 
 type scratch struct {
-	ids  []int
-	x, h []float32
+	ids     []int
+	all     []int // every feature occurrence, for explain
+	x, h, u []float32
+	win     []float32 // word windows, for the word-order branch
+	arg     []int32   // each filter's winning window
+	owners  []featureOwner
+	weight  map[int]float32 // feature id → its weight towards risk
+	score   []float32       // per word
 }
 
 // newClassifier joins the lexicon and trained weights.
@@ -47,7 +64,7 @@ func newClassifier(w *weights, threshold float64) (*Classifier, error) {
 	}
 	c := &Classifier{rules: rs, w: w, threshold: threshold}
 	c.scratch.New = func() any {
-		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.inputs()), h: make([]float32, w.hidden)}
+		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.inputs()), h: make([]float32, w.hidden), u: make([]float32, w.inputs()), arg: make([]int32, w.conv)}
 	}
 	return c, nil
 }
@@ -59,13 +76,20 @@ func newClassifier(w *weights, threshold float64) (*Classifier, error) {
 // (even when risk is the model's top label but below the threshold).
 func (c *Classifier) Classify(text string) Result {
 	words := normaliseTokens(text)
-	probs := c.probabilities(words)
+	s := c.scratch.Get().(*scratch)
+	defer c.scratch.Put(s)
+	probs := c.run(words, s)
 	pRisk := probs[Risk]
 	if m, ok := c.rules.match(words); ok {
 		return Result{Label: Risk, Urgent: true, Confidence: 1, Reason: m.Phrase, RiskProbability: pRisk, Rule: &m}
 	}
 	if pRisk >= c.threshold {
-		return Result{Label: Risk, Urgent: true, Confidence: pRisk, Reason: ReasonModel, RiskProbability: pRisk}
+		why := c.explain(words, probs, s)
+		reason := ReasonModel
+		if len(why) > 0 {
+			reason += ": " + strings.Join(why, ", ")
+		}
+		return Result{Label: Risk, Urgent: true, Confidence: pRisk, Reason: reason, RiskProbability: pRisk, Words: why}
 	}
 	best := decide(probs, false, c.threshold)
 	return Result{Label: best, Confidence: probs[best], RiskProbability: pRisk}
@@ -75,6 +99,127 @@ func (c *Classifier) Classify(text string) Result {
 func (c *Classifier) probabilities(words []string) [numLabels]float64 {
 	s := c.scratch.Get().(*scratch)
 	defer c.scratch.Put(s)
+	return c.run(words, s)
+}
+
+// run runs the model on normalised words with scratch space s, leaving the
+// hidden activations in s.h.
+func (c *Classifier) run(words []string, s *scratch) [numLabels]float64 {
 	s.ids = c.w.knownIDs(c.w.features.featureIDs(words, s.ids))
+	s.win = c.w.convInput(words, s.x, s.arg, s.win)
 	return c.w.probabilities(s.ids, s.x, s.h)
+}
+
+// explain returns the words that weighed most towards risk in the last run
+// on s (heaviest first, at most maxReasonWords, only words whose weight is
+// positive). A feature's weight is its first-order share of the risk
+// log-odds — the gradient at the message's pooled input times the
+// feature's pooled vector — and a feature of a word pair is shared
+// equally between the two words. Cost: one pass over the layers and one
+// dot product per feature, and only for messages the model makes urgent.
+func (c *Classifier) explain(words []string, probs [numLabels]float64, s *scratch) []string {
+	w := c.w
+	w.riskDirection(s.h, probs, s.u)
+	// The pooling scale of each bag: known distinct ids per bag.
+	var perBag [2]int
+	for _, id := range s.ids {
+		perBag[min(w.features.bagOf(id), 1)]++
+	}
+	if s.weight == nil {
+		s.weight = make(map[int]float32, 128)
+	}
+	clear(s.weight)
+	for _, id := range s.ids {
+		b := w.features.bagOf(id)
+		ub := s.u[b*w.dim : (b+1)*w.dim]
+		var d float32
+		for i, v := range w.emb[id*w.dim : (id+1)*w.dim] {
+			d += ub[i] * v
+		}
+		s.weight[id] = d * w.features.Pool.scale(perBag[min(b, 1)])
+	}
+	// Share each feature's weight among its occurrences, then among words.
+	s.all, s.owners = w.features.appendFeatures(words, s.all[:0], s.owners[:0], true)
+	all := s.all
+	seen := make(map[int]float32, len(all)) // occurrences of each id
+	for _, id := range all {
+		seen[id]++
+	}
+	s.score = append(s.score[:0], make([]float32, len(words))...)
+	for k, id := range all {
+		wt, ok := s.weight[id]
+		if !ok {
+			continue // not known: carries nothing
+		}
+		share := wt / seen[id]
+		o := s.owners[k]
+		if o.Second >= 0 {
+			s.score[o.First] += share / 2
+			s.score[o.Second] += share / 2
+		} else {
+			s.score[o.First] += share
+		}
+	}
+	// The word-order branch: filter c's output is its winning window's
+	// value; each word of that window gets its own part of it (its vector
+	// times its slot of the filter), times the gradient on the filter.
+	if w.conv > 0 {
+		base := w.inputs() - w.conv
+		d := w.vec.dims
+		width := convWidth * d
+		for c, t := range s.arg {
+			if t < 0 {
+				continue
+			}
+			g := s.u[base+c]
+			for k := range convWidth {
+				at := int(t) + k - convWidth/2
+				if at < 0 || at >= len(words) {
+					continue
+				}
+				row := w.wc[c*width+k*d : c*width+(k+1)*d]
+				var part float32
+				for i, v := range s.win[int(t)*width+k*d : int(t)*width+(k+1)*d] {
+					part += row[i] * v
+				}
+				s.score[at] += g * part
+			}
+		}
+	}
+	// Sum a word's weight over its repeats; keep the heaviest words.
+	total := map[string]float32{}
+	var order []string
+	for i, word := range words {
+		if _, ok := total[word]; !ok {
+			order = append(order, word)
+		}
+		total[word] += s.score[i]
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(total[b], total[a]) })
+	var out []string
+	for _, plain := range []bool{false, true} { // content words first
+		for _, word := range order {
+			if len(out) == maxReasonWords || total[word] <= 0 {
+				break
+			}
+			if glueWords[word] == plain {
+				out = append(out, word)
+			}
+		}
+		if len(out) > 0 {
+			break
+		}
+	}
+	return out
+}
+
+// glueWords are named in a model reason only when no other word pushed
+// towards risk: "the" and "at" may weigh, but they tell the link worker
+// nothing.
+var glueWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("the a an of in on at to for by and or but so is am are was were be been it its that this with from as i") {
+		glueWords[w] = true
+	}
 }

@@ -13,7 +13,8 @@
 // Default returns the classifier built from the embedded model
 // (model/triage.bin.gz, written by "linkbot triage train"); Classify returns
 // a Result with the label, the urgency, a confidence, the model's risk
-// probability and the reason (the rule phrase, or "model"). README.md holds
+// probability and the reason (the rule phrase, or "model: " and the words
+// that weighed most towards risk). README.md holds
 // the dev-set figures and how the risk threshold was chosen.
 //
 // The package holds no inbound pipeline, no storage and no escalation: it

@@ -3,7 +3,9 @@ package triage
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -20,6 +22,11 @@ func TestCrossValidationExperiment(t *testing.T) {
 	spec := os.Getenv("TRIAGE_EXPERIMENT")
 	if spec == "" {
 		t.Skip("set TRIAGE_EXPERIMENT to run")
+	}
+	// TRIAGE_VECTORS names a word vector table ("linkbot triage vectors")
+	// for configurations with the word-order branch.
+	if path := os.Getenv("TRIAGE_VECTORS"); path != "" {
+		vectorsSource = func() (io.Reader, error) { return os.Open(path) }
 	}
 	var overrides []json.RawMessage
 	if err := json.Unmarshal([]byte(spec), &overrides); err != nil {
@@ -41,31 +48,7 @@ func TestCrossValidationExperiment(t *testing.T) {
 	for i, e := range train {
 		_, ruled[i] = rules.match(normaliseTokens(e.Text))
 	}
-	for _, o := range overrides {
-		cfg := DefaultTrainConfig()
-		if err := json.Unmarshal(o, &cfg); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		oof, err := crossValidate(train, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		took := time.Since(start)
-		// Fit accuracy of one model on everything it trained on, to see
-		// whether training converges.
-		w, err := trainNetwork(train[:len(train)/5], cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, _ := newClassifier(w, 0.5)
-		fit := 0
-		for _, e := range train[:len(train)/5] {
-			if decide(c.probabilities(normaliseTokens(e.Text)), false, 2) == e.Label || (e.Label == Risk && c.probabilities(normaliseTokens(e.Text))[Risk] > 0.5) {
-				fit++
-			}
-		}
-		line := fmt.Sprintf("%s  cv %s  fit-acc(1/5) %.3f", o, took.Round(time.Second), float64(fit)/float64(len(train)/5))
+	report := func(line string, oof [][numLabels]float64) string {
 		for _, target := range []float64{1, 0.995, 0.99} {
 			th := thresholdForRecall(train, oof, ruled, target)
 			pred := make([]Label, len(train))
@@ -85,7 +68,125 @@ func TestCrossValidationExperiment(t *testing.T) {
 		for i := range train {
 			mp[i] = decide(oof[i], false, 2)
 		}
+		line += fmt.Sprintf("\n   model-alone risk average precision %.3f", riskAveragePrecision(train, oof))
+		if first > 0 && first < len(train) {
+			line += fmt.Sprintf("  | first %d: %.3f", first, riskAveragePrecision(train[:first], oof[:first]))
+		}
 		line += fmt.Sprintf("\n   non-risk macro view: accuracy (risk never) %.3f", score(train, mp).Accuracy)
-		t.Log(line)
+		return line
 	}
+	// TRIAGE_EXPERIMENT_CACHE=dir keeps each configuration's out-of-fold
+	// probabilities in dir and reuses them; TRIAGE_EXPERIMENT_AVERAGE=1
+	// also scores the mean of all the configurations' probabilities (an
+	// ensemble of them).
+	cache := os.Getenv("TRIAGE_EXPERIMENT_CACHE")
+	var mean [][numLabels]float64
+	for _, o := range overrides {
+		cfg := DefaultTrainConfig()
+		if err := json.Unmarshal(o, &cfg); err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("%s/%x.json", cache, fnvString(fmt.Sprintf("%s|%d|%s", o, len(train), os.Getenv("TRIAGE_EXPERIMENT_ENSEMBLE"))))
+		var oof [][numLabels]float64
+		if body, err := os.ReadFile(key); cache != "" && err == nil && json.Unmarshal(body, &oof) == nil && len(oof) == len(train) {
+			t.Log(report(fmt.Sprintf("%s  (cached)", o), oof))
+		} else {
+			oof = runConfig(t, train, cfg, o, report)
+			if cache != "" {
+				body, _ := json.Marshal(oof)
+				os.WriteFile(key, body, 0o644)
+			}
+		}
+		if mean == nil {
+			mean = make([][numLabels]float64, len(train))
+		}
+		for i := range oof {
+			for l := range oof[i] {
+				mean[i][l] += oof[i][l] / float64(len(overrides))
+			}
+		}
+	}
+	if os.Getenv("TRIAGE_EXPERIMENT_AVERAGE") != "" && len(overrides) > 1 {
+		t.Log(report("mean of the configurations above", mean))
+	}
+}
+
+func fnvString(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// runConfig trains the folds for one configuration and logs its scores.
+func runConfig(t *testing.T, train []Example, cfg TrainConfig, o json.RawMessage, report func(string, [][numLabels]float64) string) [][numLabels]float64 {
+	start := time.Now()
+	oof, err := crossValidate(train, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// TRIAGE_EXPERIMENT_ENSEMBLE=n averages the probabilities of n
+	// models trained with seeds Seed, Seed+1, … (an ensemble).
+	if n, _ := strconv.Atoi(os.Getenv("TRIAGE_EXPERIMENT_ENSEMBLE")); n > 1 {
+		for k := 1; k < n; k++ {
+			c2 := cfg
+			c2.Seed = cfg.Seed + uint64(k)
+			more, err := crossValidate(train, c2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range oof {
+				for l := range oof[i] {
+					oof[i][l] += more[i][l]
+				}
+			}
+		}
+		for i := range oof {
+			for l := range oof[i] {
+				oof[i][l] /= float64(n)
+			}
+		}
+	}
+	took := time.Since(start)
+	// Fit accuracy of one model on everything it trained on, to see
+	// whether training converges.
+	w, err := trainNetwork(train[:len(train)/5], cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newClassifier(w, 0.5)
+	fit := 0
+	for _, e := range train[:len(train)/5] {
+		if decide(c.probabilities(normaliseTokens(e.Text)), false, 2) == e.Label || (e.Label == Risk && c.probabilities(normaliseTokens(e.Text))[Risk] > 0.5) {
+			fit++
+		}
+	}
+	line := fmt.Sprintf("%s  cv %s  fit-acc(1/5) %.3f", o, took.Round(time.Second), float64(fit)/float64(len(train)/5))
+	t.Log(report(line, oof))
+	return oof
+}
+
+// riskAveragePrecision is the average precision of ranking examples by
+// the model's P(risk) (risk examples relevant): the area under the
+// precision-recall curve, free of any threshold.
+func riskAveragePrecision(examples []Example, oof [][numLabels]float64) float64 {
+	idx := make([]int, len(examples))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return oof[idx[a]][Risk] > oof[idx[b]][Risk] })
+	var risk, seen, sum float64
+	for _, e := range examples {
+		if e.Label == Risk {
+			risk++
+		}
+	}
+	for n, i := range idx {
+		if examples[i].Label == Risk {
+			seen++
+			sum += seen / float64(n+1)
+		}
+	}
+	return sum / risk
 }

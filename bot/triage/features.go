@@ -73,30 +73,70 @@ const (
 // "<" and ">" (in bag 1 when there are two bags), sorted, so the ids of
 // bag 0 come first. ids is reused when it has room.
 func (fc featureConfig) featureIDs(words []string, ids []int) []int {
-	ids = ids[:0]
+	ids, _ = fc.appendFeatures(words, ids[:0], nil, false)
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// featureOwner ties one feature occurrence to the word (or the two words,
+// for a pair) that made it; Second is -1 for a feature of one word.
+type featureOwner struct {
+	First, Second int32
+}
+
+// appendFeatures appends the hashed feature ids of words, unsorted and
+// with repeats, to ids. With track set it also appends, for each id, the
+// index of the word or words it came from to owners (parallel to ids).
+func (fc featureConfig) appendFeatures(words []string, ids []int, owners []featureOwner, track bool) ([]int, []featureOwner) {
 	mask := uint64(fc.Buckets - 1)
+	own := func(a, b int) {
+		if track {
+			for len(owners) < len(ids) {
+				owners = append(owners, featureOwner{int32(a), int32(b)})
+			}
+		}
+	}
 	prev, prevConcept := "<s>", "<s>"
-	for _, w := range words {
+	for i, w := range words {
 		ids = append(ids, int(hashStrings(kindWord, w, "")&mask))
+		own(i, -1)
 		ids = append(ids, int(hashStrings(kindBigram, prev, w)&mask))
+		if i > 0 {
+			own(i-1, i)
+		} else {
+			own(i, -1)
+		}
 		c, grouped := conceptWords[w]
 		if grouped {
 			ids = append(ids, int(hashStrings(kindConcept, c, "")&mask))
+			own(i, -1)
 		} else {
 			c = w
 		}
 		if grouped || prevConcept != prev {
 			ids = append(ids, int(hashStrings(kindConcept, prevConcept, c)&mask))
+			if i > 0 {
+				own(i-1, i)
+			} else {
+				own(i, -1)
+			}
 		}
 		prev, prevConcept = w, c
 		ids = fc.charNgrams(w, mask, ids)
+		own(i, -1)
 	}
-	ids = append(ids, int(hashStrings(kindBigram, prev, "</s>")&mask))
-	if prevConcept != prev {
-		ids = append(ids, int(hashStrings(kindConcept, prevConcept, "</s>")&mask))
+	if len(words) > 0 {
+		last := len(words) - 1
+		ids = append(ids, int(hashStrings(kindBigram, prev, "</s>")&mask))
+		own(last, -1)
+		if prevConcept != prev {
+			ids = append(ids, int(hashStrings(kindConcept, prevConcept, "</s>")&mask))
+			own(last, -1)
+		}
+	} else {
+		ids = append(ids, int(hashStrings(kindBigram, prev, "</s>")&mask))
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids)
+	return ids, owners
 }
 
 // charNgrams appends the hashed byte n-grams of "<"+w+">".

@@ -20,34 +20,55 @@ type network struct {
 	Emb    *embedding.Model
 	W1, B1 *nn.Param // hidden × (bags·dim), hidden
 	W2, B2 *nn.Param // labels × hidden, labels
-	fc     featureConfig
+	// The word-order branch (conv.go), when conv > 0: filters ×
+	// convWidth·vector dims, filters.
+	Wc, Bc *nn.Param
+	conv   int
+	// riskHead adds one more output row: a risk-versus-not score trained
+	// on its own (train.go), whose sigmoid is P(risk).
+	riskHead bool
+	vec      *wordVectors
+	fc       featureConfig
 }
 
 // newNetwork returns a network with weights drawn from a generator seeded
 // with seed: feature vectors uniform in ±1/dim, layers Xavier-uniform,
 // biases zero.
-func newNetwork(fc featureConfig, dim, hidden int, seed uint64) *network {
+func newNetwork(fc featureConfig, dim, hidden, conv int, vec *wordVectors, riskHead bool, seed uint64) *network {
 	r := rand.NewLockedRand(seed)
+	outs := int(numLabels)
+	if riskHead {
+		outs++
+	}
 	n := &network{
-		fc:  fc,
-		Emb: embedding.New[float32](fc.rows(), dim),
-		W1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim*max(fc.Bags, 1)))),
-		B1:  nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden))),
-		W2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels), hidden))),
-		B2:  nn.NewParam(mat.NewDense[float32](mat.WithShape(int(numLabels)))),
+		fc:       fc,
+		riskHead: riskHead,
+		conv:     conv,
+		vec:      vec,
+		Emb:      embedding.New[float32](fc.rows(), dim),
+		W1:       nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden, dim*max(fc.Bags, 1)+conv))),
+		B1:       nn.NewParam(mat.NewDense[float32](mat.WithShape(hidden))),
+		W2:       nn.NewParam(mat.NewDense[float32](mat.WithShape(outs, hidden))),
+		B2:       nn.NewParam(mat.NewDense[float32](mat.WithShape(outs))),
 	}
 	for _, p := range n.Emb.Weights {
 		initializers.Uniform(p, -1/float64(dim), 1/float64(dim), r)
 	}
 	initializers.XavierUniform(n.W1, 1, r)
 	initializers.XavierUniform(n.W2, 1, r)
+	if conv > 0 {
+		n.Wc = nn.NewParam(mat.NewDense[float32](mat.WithShape(conv, convWidth*vec.dims)))
+		n.Bc = nn.NewParam(mat.NewDense[float32](mat.WithShape(conv)))
+		initializers.XavierUniform(n.Wc, 1, r)
+	}
 	return n
 }
 
 // logits runs the forward pass for one message's sorted feature ids (at
-// least one) and returns the label scores, recording the graph for
-// ag.Backward. A bag with no ids is the zero vector.
-func (n *network) logits(ids []int) mat.Tensor {
+// least one) and, with the word-order branch, its windows (rows of them),
+// and returns the label scores, recording the graph for ag.Backward. A
+// bag with no ids is the zero vector.
+func (n *network) logits(ids []int, win []float32, rows int) mat.Tensor {
 	bags := max(n.fc.Bags, 1)
 	xs := make([]mat.Tensor, bags)
 	start := 0
@@ -59,8 +80,11 @@ func (n *network) logits(ids []int) mat.Tensor {
 		xs[b] = n.pool(ids[start:end])
 		start = end
 	}
+	if n.conv > 0 {
+		xs = append(xs, n.convNode(win, rows))
+	}
 	x := xs[0]
-	if bags > 1 {
+	if len(xs) > 1 {
 		x = ag.Concat(xs...)
 	}
 	h := ag.ReLU(ag.Affine(n.B1, n.W1, x))
@@ -97,6 +121,13 @@ func (n *network) weightsOf(fc featureConfig, touched map[int]bool) *weights {
 		b1:       append([]float32(nil), n.B1.Data().F32()...),
 		w2:       append([]float32(nil), n.W2.Data().F32()...),
 		b2:       append([]float32(nil), n.B2.Data().F32()...),
+		conv:     n.conv,
+		vec:      n.vec,
+		riskHead: n.riskHead,
+	}
+	if n.conv > 0 {
+		w.wc = append([]float32(nil), n.Wc.Data().F32()...)
+		w.bc = append([]float32(nil), n.Bc.Data().F32()...)
 	}
 	for id := range touched {
 		copy(w.emb[id*dim:(id+1)*dim], n.Emb.Weights[id].Data().F32())

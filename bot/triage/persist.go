@@ -17,16 +17,25 @@ import (
 //	buckets, minNgram, maxNgram, dim, hidden, labels  uint32
 //	bags, pooling  uint32   (absent in version 1: one bag, mean)
 //	threshold float64
-//	w1 (hidden×bags·dim), b1 (hidden), w2 (labels×hidden), b2 (labels)  float32
+//	conv, vdims uint32, vsum uint64   version 3 only: filters of the
+//	                  word-order branch, the vector table's dims and checksum
+//	riskHead uint32   version 3 only: 1 when w2 and b2 hold one more row,
+//	                  the risk-versus-not score
+//	w1 (hidden×inputs), b1 (hidden), w2 (labels×hidden), b2 (labels)  float32
+//	                  (inputs: bags·dim + conv)
+//	wc (conv×3·vdims), bc (conv)  float32, version 3 only
 //	rows     uint32   embedding rows that follow (the others are zero)
 //	rows × { row uint32; dim × float16 }
 //
 // Feature vectors are stored as IEEE half floats (round to nearest even),
 // which halves the file; training writes, then reads back, and scores the
 // read-back model, so every recorded figure is the figure of the file.
+// A model without the word-order branch is written as version 2. A model
+// with it needs the word vector table it was trained with
+// (model/vectors.bin.gz): loading checks the table's checksum.
 const (
 	fileMagic   = "LBTRIAGE"
-	fileVersion = 2
+	fileVersion = 3
 )
 
 // WriteTo writes the classifier's weights and threshold in the format
@@ -44,18 +53,34 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 			err = binary.Write(bw, binary.LittleEndian, v)
 		}
 	}
+	version := m.fileVersion()
 	put([]byte(fileMagic))
-	put(uint32(fileVersion))
+	put(uint32(version))
 	for _, v := range []int{m.features.Buckets, m.features.MinNgram, m.features.MaxNgram, m.dim, m.hidden, int(numLabels)} {
 		put(uint32(v))
 	}
 	put(uint32(max(m.features.Bags, 1)))
 	put(uint32(m.features.Pool))
 	put(c.threshold)
+	if version >= 3 {
+		put(uint32(m.conv))
+		var vdims int
+		var vsum uint64
+		if m.conv > 0 {
+			vdims, vsum = m.vec.dims, m.vec.sum
+		}
+		put(uint32(vdims))
+		put(vsum)
+		put(uint32(boolInt(m.riskHead)))
+	}
 	put(m.w1)
 	put(m.b1)
 	put(m.w2)
 	put(m.b2)
+	if version >= 3 {
+		put(m.wc)
+		put(m.bc)
+	}
 	var rows []uint32
 	for b := 0; b < m.features.rows(); b++ {
 		for _, v := range m.emb[b*m.dim : (b+1)*m.dim] {
@@ -84,6 +109,15 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 		return cw.n, fmt.Errorf("write triage weights: %w", err)
 	}
 	return cw.n, nil
+}
+
+// fileVersion is the version WriteTo writes w in: 3 with the word-order
+// branch, else 2.
+func (w *weights) fileVersion() int {
+	if w.conv > 0 || w.riskHead {
+		return 3
+	}
+	return 2
 }
 
 // Load reads a classifier written by WriteTo.
@@ -116,8 +150,8 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 	if string(magic) != fileMagic {
 		return nil, 0, errors.New("not a triage weights file")
 	}
-	if version != 1 && version != fileVersion {
-		return nil, 0, fmt.Errorf("weights file version %d, this build reads 1 and %d", version, fileVersion)
+	if version < 1 || version > fileVersion {
+		return nil, 0, fmt.Errorf("weights file version %d, this build reads 1 to %d", version, fileVersion)
 	}
 	var hdr [6]uint32
 	get(&hdr)
@@ -127,16 +161,25 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 	}
 	var threshold float64
 	get(&threshold)
+	var convHdr [2]uint32
+	var vsum uint64
+	var head uint32
+	if version >= 3 {
+		get(&convHdr)
+		get(&vsum)
+		get(&head)
+	}
 	if err != nil {
 		return nil, 0, err
 	}
 	buckets, dim, hidden, bags := int(hdr[0]), int(hdr[3]), int(hdr[4]), int(bagsPool[0])
+	conv, vdims := int(convHdr[0]), int(convHdr[1])
 	if int(hdr[5]) != int(numLabels) {
 		return nil, 0, fmt.Errorf("weights have %d labels, this build has %d", hdr[5], numLabels)
 	}
 	if buckets <= 0 || buckets&(buckets-1) != 0 || buckets > 1<<22 || dim <= 0 || dim > 1024 || hidden <= 0 || hidden > 1024 ||
-		bags < 1 || bags > 2 || bagsPool[1] > uint32(poolSum) {
-		return nil, 0, fmt.Errorf("implausible shape: %d buckets, %d bags, pooling %d, dim %d, hidden %d", buckets, bags, bagsPool[1], dim, hidden)
+		bags < 1 || bags > 2 || bagsPool[1] > uint32(poolSum) || conv > 1024 || vdims > 512 {
+		return nil, 0, fmt.Errorf("implausible shape: %d buckets, %d bags, pooling %d, dim %d, hidden %d, conv %d×%d", buckets, bags, bagsPool[1], dim, hidden, conv, vdims)
 	}
 	fc := featureConfig{Buckets: buckets, MinNgram: int(hdr[1]), MaxNgram: int(hdr[2]), Bags: bags, Pool: pooling(bagsPool[1])}
 	w := &weights{
@@ -144,15 +187,31 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 		dim:      dim,
 		hidden:   hidden,
 		emb:      make([]float32, fc.rows()*dim),
-		w1:       make([]float32, hidden*dim*bags),
+		w1:       make([]float32, hidden*(dim*bags+conv)),
 		b1:       make([]float32, hidden),
-		w2:       make([]float32, int(numLabels)*hidden),
-		b2:       make([]float32, numLabels),
+		conv:     conv,
+		riskHead: head == 1,
 	}
+	w.w2 = make([]float32, w.outputs()*hidden)
+	w.b2 = make([]float32, w.outputs())
 	get(w.w1)
 	get(w.b1)
 	get(w.w2)
 	get(w.b2)
+	if conv > 0 {
+		vec, verr := trainingVectors()
+		if verr != nil {
+			return nil, 0, fmt.Errorf("the model reads word vectors: %w", verr)
+		}
+		if vec.dims != vdims || vec.sum != vsum {
+			return nil, 0, fmt.Errorf("the model was trained with another word vector table (%d dims, checksum %x; this one %d, %x)", vdims, vsum, vec.dims, vec.sum)
+		}
+		w.vec = vec
+		w.wc = make([]float32, conv*convWidth*vdims)
+		w.bc = make([]float32, conv)
+		get(w.wc)
+		get(w.bc)
+	}
 	var rows uint32
 	get(&rows)
 	if err != nil {
@@ -224,4 +283,11 @@ func fromHalf(h uint16) float32 {
 		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
 	}
 	return math.Float32frombits(sign | (exp-15+127)<<23 | mant<<13)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

