@@ -123,8 +123,9 @@ const contrastScript = `(() => {
   return fails;
 })()`
 
-// unlabelledScript lists the form controls with no label: no <label>,
-// aria-label or aria-labelledby.
+// unlabelledScript lists the form controls shown on the page with no
+// label: no <label>, aria-label or aria-labelledby. A control that is not
+// rendered (hidden, carrying a form's data) is nobody's to fill in.
 const unlabelledScript = `Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+  .filter(e => e.getClientRects().length > 0 && !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
   .map(e => e.outerHTML.slice(0, 80))`
