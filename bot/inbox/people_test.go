@@ -233,7 +233,7 @@ func TestCaseloadFilterAndSearch(t *testing.T) {
 				}
 			})
 		}
-		mk("Olive Opted", "+447700900501", func(p *store.Person) { p.OptedOutAt = &at })
+		mk("Olive Opted", "+447700900501", func(p *store.Person) { p.OptedOutAt = &at; nhs := "9434765919"; p.NHSNumber = &nhs })
 		mk("Edna Ended", "+447700900502", func(p *store.Person) { p.Status, p.EndedAt = store.PersonEnded, &at })
 		paused := mk("Paul Paused", "+447700900503", nil)
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return w.planner.Pause(ctx, tx, paused, w.tom.ID, at.Add(72*time.Hour)) }); err != nil {
@@ -252,7 +252,10 @@ func TestCaseloadFilterAndSearch(t *testing.T) {
 			{"?q=edna", []string{"Edna Ended"}, []string{"Margaret Ellis"}}, // a search looks at everyone
 			{"?q=07700+900503", []string{"Paul Paused"}, []string{"Olive Opted"}},
 			{"?q=%2B44+7700+900501", []string{"Olive Opted"}, []string{"Paul Paused"}},
-			{"?q=Dev", nil, []string{"Dev Patel"}}, // Sara's person stays out of Tom's search
+			{"?q=943+476+5919", []string{"Olive Opted"}, []string{"Paul Paused", "Margaret Ellis"}}, // an NHS number, with spaces
+			{"?q=9434765919", []string{"Olive Opted"}, []string{"Paul Paused"}},                     // or without
+			{"?q=943", nil, []string{"Olive Opted"}},                                                // too few digits to be an NHS number
+			{"?q=Dev", nil, []string{"Dev Patel"}},                                                  // Sara's person stays out of Tom's search
 		}
 		for _, c := range cases {
 			_, page := b.get("/" + c.query)
