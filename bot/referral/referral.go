@@ -159,6 +159,17 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// Label is the label of v in list, or v itself when list has no such
+// value (a value written before the list changed).
+func Label(list []Option, v string) string {
+	for _, o := range list {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
 func known(list []Option, v string) bool {
 	for _, o := range list {
 		if o.Value == v {
