@@ -177,6 +177,39 @@ func TestEditPerson(t *testing.T) {
 		if got, _ := db.GetPerson(context.Background(), p.ID); got.Name != "Maggie Ellis" {
 			t.Fatal("a refused edit was saved")
 		}
+
+		// The referral's details, by the referral form's rules.
+		form.Set("phone", "07700 900777")
+		form.Set("name", "Maggie Ellis")
+		form.Set("nhs_number", "943 476 5910")
+		form.Set("date_of_birth", "31/02/1950")
+		form.Set("gp_practice", "a81001")
+		form.Set("referral_source", "self")
+		form.Set("reason", "Wants company")
+		form["needs"] = []string{"loneliness", "astrology"}
+		status, page = b.post(personPath(p, "/edit"), form)
+		if status != http.StatusBadRequest || !strings.Contains(page, "The NHS number is not a valid NHS number") ||
+			!strings.Contains(page, "The date of birth must be a date") || !strings.Contains(page, `&#34;astrology&#34; is not a needs category`) ||
+			!strings.Contains(page, `value="943 476 5910"`) || !strings.Contains(page, `value="loneliness" checked`) {
+			t.Fatalf("bad referral details should be refused on the page, keeping what was typed: %d", status)
+		}
+		form.Set("nhs_number", "943 476 5919")
+		form.Set("date_of_birth", "14/03/1950")
+		form["needs"] = []string{"loneliness"}
+		form.Set("telegram_wanted", "on")
+		form.Set("preferred_name", "Mags")
+		if status, _ = b.post(personPath(p, "/edit"), form); status != http.StatusOK {
+			t.Fatalf("edit the referral's details: %d", status)
+		}
+		got, err = db.GetPerson(context.Background(), p.ID)
+		if err != nil || deref(got.NHSNumber) != "9434765919" || deref(got.DateOfBirth) != "1950-03-14" || got.GPPractice != "A81001" ||
+			got.ReferralSource != store.SourceSelf || got.Reason != "Wants company" || strings.Join(got.Needs, ",") != "loneliness" ||
+			!got.TelegramWanted || got.PreferredName != "Mags" {
+			t.Fatalf("saved %+v %v", got, err)
+		}
+		if _, page = b.get(personPath(p, "")); !strings.Contains(page, `id="person-nhs-number" name="nhs_number" inputmode="numeric" autocomplete="off" value="943 476 5919"`) {
+			t.Fatal("the edit form should show the NHS number saved")
+		}
 	})
 }
 

@@ -135,6 +135,15 @@ func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, statu
 	if data["In"] == nil {
 		data["In"] = url.Values(nil)
 	}
+	needs := []string(pg.Person.Needs)
+	if in := data["In"].(url.Values); in.Has("name") {
+		needs = in["needs"] // the details form as typed
+	}
+	chosen := map[string]bool{}
+	for _, n := range needs {
+		chosen[n] = true
+	}
+	data["Needs"], data["Chosen"], data["Sources"] = referral.Needs, chosen, referral.Sources
 	a.render(w, r, status, "person", data)
 }
 
