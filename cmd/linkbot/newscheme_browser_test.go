@@ -21,8 +21,9 @@ import (
 // TestBrowserNewScheme runs a new scheme's first day in Chromium at
 // 390×844 (a phone), from an empty database: scheme create, user add, the
 // one-time link, sign-in, a referral with the form, a 200-line CSV import
-// with 5 bad lines, a Telegram invitation, a hand-over to another link
-// worker and the end of support. The caseload and person pages must not
+// with 5 bad lines (and a 3 MB file refused on the page), a search by NHS
+// number, a Telegram invitation, a hand-over to another link worker and
+// the end of support. The caseload and person pages must not
 // scroll sideways; the caseload, person, referral and import pages must
 // pass the WCAG AA contrast and labels check. Like every browser test it
 // runs on the machine's clock, which Chromium judges cookies by.
@@ -193,6 +194,21 @@ func TestBrowserNewScheme(t *testing.T) {
 		}
 		do("the caseload of 196", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#caseload-rows`)))
 		phonePage("the full caseload", true)
+		do("search by NHS number", chromedp.Navigate(srv.URL+"/?q=943+476+5919"), chromedp.WaitVisible(chromedp.CSS(`#caseload-rows`)))
+		if rows := get(chromedp.Text(chromedp.CSS(`#caseload-rows`))); !strings.Contains(rows, "Margaret Jones") || strings.Contains(rows, "Person 2") {
+			t.Errorf("a search for Margaret's NHS number shows:\n%s", rows)
+		}
+
+		huge := filepath.Join(t.TempDir(), "huge.csv")
+		if err := os.WriteFile(huge, []byte(strings.Repeat(strings.Repeat("x", 1023)+"\n", 3<<10)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		do("choose a 3 MB file", chromedp.Navigate(srv.URL+"/people/import"), chromedp.WaitVisible(chromedp.CSS(`#file`)),
+			chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{huge}), chromedp.Click(chromedp.CSS(`#check`)),
+			chromedp.WaitVisible(chromedp.CSS(`p.problem`)))
+		if problem := get(chromedp.Text(chromedp.CSS(`p.problem`))); !strings.Contains(problem, "the file is 3 MB; the limit is 1 MB") {
+			t.Errorf("a 3 MB file: %q", problem)
+		}
 
 		do("open Margaret", chromedp.Navigate(personURL), chromedp.WaitVisible(chromedp.CSS(`#reassign-form`)))
 		click("invite to Telegram", `form[action$="/telegram/invite"] button`)
