@@ -69,9 +69,11 @@ const (
 // CaseloadFilter narrows a caseload.
 type CaseloadFilter struct {
 	Show CaseloadShow
-	// Search keeps the people whose name holds it (in any case) or whose
-	// phone number holds its digits (07700 900123 finds +447700900123).
-	// A search with Show ShowInCare looks at everyone.
+	// Search keeps the people whose name holds it (in any case), whose
+	// phone number holds its digits (07700 900123 finds +447700900123), or
+	// whose NHS number holds its digits when there are at least six of them
+	// (943 476 5919 and 9434765919 alike). A search with Show ShowInCare
+	// looks at everyone.
 	Search string
 }
 
@@ -107,8 +109,12 @@ func (f CaseloadFilter) keeps(e CaseloadEntry) bool {
 	return matchesSearch(p, f.Search)
 }
 
-// matchesSearch reports whether p's name holds q, or their phone q's
-// digits (a leading 0 read as the UK's +44).
+// minNHSDigits is the fewest digits a search matches NHS numbers with:
+// fewer would find people by chance.
+const minNHSDigits = 6
+
+// matchesSearch reports whether p's name holds q, their phone q's digits
+// (a leading 0 read as the UK's +44), or their NHS number q's digits.
 func matchesSearch(p Person, q string) bool {
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -123,6 +129,9 @@ func matchesSearch(p Person, q string) bool {
 		}
 		return -1
 	}, q)
+	if len(digits) >= minNHSDigits && p.NHSNumber != nil && strings.Contains(*p.NHSNumber, digits) {
+		return true
+	}
 	if len(digits) < 3 || p.Phone == nil {
 		return false
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -67,7 +68,14 @@ func viewerOf(r *http.Request) *viewer { return r.Context().Value(viewerKey{}).(
 
 // signedIn lets through requests of a signed-in link worker; a POST must
 // also carry the session's CSRF token. Anyone else is sent to sign in.
-func (a *app) signedIn(h http.HandlerFunc) http.Handler {
+func (a *app) signedIn(h http.HandlerFunc) http.Handler { return a.signedInOr(h, nil) }
+
+// signedInOr is signedIn for a form that uploads a file: a POST larger
+// than maxForm, whose CSRF token cannot be read, goes to tooLarge (with
+// the viewer, and a problem saying how large it was and the limit) to
+// show the form again; it changes nothing. With tooLarge nil it is
+// answered 413 with the same words.
+func (a *app) signedInOr(h http.HandlerFunc, tooLarge func(w http.ResponseWriter, r *http.Request, problem string)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v, err := a.loadViewer(r)
 		if err != nil {
@@ -84,6 +92,15 @@ func (a *app) signedIn(h http.HandlerFunc) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if size, big := formTooLarge(r); big {
+				if tooLarge == nil {
+					http.Error(w, fmt.Sprintf("This form is too large: %s; the limit is %s.", size, megabytes(maxForm)), http.StatusRequestEntityTooLarge)
+					return
+				}
+				tooLarge(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)),
+					fmt.Sprintf("Too large: the file is %s; the limit is %s. Split it into smaller files.", size, megabytes(maxForm)))
+				return
+			}
 			got := r.PostFormValue("csrf")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(v.Session.CSRFToken)) != 1 {
 				http.Error(w, "This form has expired. Go back, reload the page and try again.", http.StatusForbidden)
@@ -94,14 +111,50 @@ func (a *app) signedIn(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// formTooLarge parses r's form and reports whether it is larger than
+// maxForm, and how large it is ("3 MB", or "over 1 MB" when the request
+// did not say). Other problems with the form are left to the CSRF check.
+func formTooLarge(r *http.Request) (string, bool) {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxForm)
+	} else {
+		err = r.ParseForm()
+	}
+	var big *http.MaxBytesError
+	if !errors.As(err, &big) {
+		return "", false
+	}
+	if r.ContentLength > 0 {
+		return megabytes(r.ContentLength), true
+	}
+	return "over " + megabytes(maxForm), true
+}
+
+// megabytes is n bytes in MB, to a tenth (3 MB, 1.5 MB).
+func megabytes(n int64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".0") + " MB"
+}
+
 // admin is signedIn for scheme admins only.
-func (a *app) admin(h http.HandlerFunc) http.Handler {
-	return a.signedIn(func(w http.ResponseWriter, r *http.Request) {
-		if !viewerOf(r).Admin() {
-			http.NotFound(w, r)
-			return
+func (a *app) admin(h http.HandlerFunc) http.Handler { return a.adminOr(h, nil) }
+
+// adminOr is signedInOr for scheme admins only.
+func (a *app) adminOr(h http.HandlerFunc, tooLarge func(w http.ResponseWriter, r *http.Request, problem string)) http.Handler {
+	only := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if !viewerOf(r).Admin() {
+				http.NotFound(w, r)
+				return
+			}
+			h(w, r)
 		}
-		h(w, r)
+	}
+	if tooLarge == nil {
+		return a.signedInOr(only(h), nil)
+	}
+	return a.signedInOr(only(h), func(w http.ResponseWriter, r *http.Request, problem string) {
+		only(func(w http.ResponseWriter, r *http.Request) { tooLarge(w, r, problem) })(w, r)
 	})
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/linkbot/linkbot/bot"
 	"github.com/linkbot/linkbot/bot/dispatch"
 	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/bot/inbox/inboxtest"
 	"github.com/linkbot/linkbot/bot/sms"
 	"github.com/linkbot/linkbot/bot/sms/smstest"
 	"github.com/linkbot/linkbot/dialogues"
@@ -25,44 +25,6 @@ import (
 	"github.com/linkbot/linkbot/store"
 	"github.com/linkbot/linkbot/store/storetest"
 )
-
-// chromiumPath is where Debian's chromium package puts the browser.
-const chromiumPath = "/usr/bin/chromium"
-
-// newChromium starts a headless Chromium for the test, with no network
-// of its own beyond the test server. In CI (CI=true) a missing browser
-// fails the test; elsewhere it skips it.
-func newChromium(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("browser tests need Chromium at %s: apt-get install -y chromium", chromiumPath)
-		}
-		t.Skipf("skipping browser test: no Chromium at %s (apt-get install -y chromium)", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(412, 915), // a phone screen
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	// Each journey gets a minute at most; the browser lives on.
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // signInWithBrowser signs in through the sign-in form.
 func signInWithBrowser(t *testing.T, ctx context.Context, base string, lw store.LinkWorker) {
@@ -173,7 +135,7 @@ func TestBrowserJourneys(t *testing.T) {
 		w := newWorld(t, db)
 		onTheRealClock(t, w)
 		p := wirePipeline(t, w)
-		ctx := newChromium(t)
+		ctx := inboxtest.NewChromium(t)
 		signInWithBrowser(t, ctx, w.srv.URL, w.tom)
 		bg := context.Background()
 
@@ -277,7 +239,7 @@ func TestBrowserBrokenDialogueShowsTheLine(t *testing.T) {
 	db := storetest.SQLite(t)
 	w := newWorld(t, db)
 	onTheRealClock(t, w)
-	ctx := newChromium(t)
+	ctx := inboxtest.NewChromium(t)
 	signInWithBrowser(t, ctx, w.srv.URL, w.admin)
 	// The built-in ONS4 check-in with one typo: "goto" written "goot".
 	broken := strings.Replace(ons4Source(t), "goto: low-satisfaction", "goot: low-satisfaction", 1)

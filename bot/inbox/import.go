@@ -15,6 +15,12 @@ func (a *app) importForm(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "import", map[string]any{"Columns": strings.Join(referral.Columns, ",")})
 }
 
+// importTooLarge shows the import page again with problem: the file
+// uploaded is over the limit.
+func (a *app) importTooLarge(w http.ResponseWriter, r *http.Request, problem string) {
+	a.render(w, r, http.StatusRequestEntityTooLarge, "import", map[string]any{"Columns": strings.Join(referral.Columns, ","), "Problem": problem})
+}
+
 // importPeople checks an uploaded CSV file of referrals (a dry run that
 // lists every problem and duplicate) or, when asked to import the file
 // just checked, creates the good, new referrals and reports the rest.

@@ -78,6 +78,7 @@ func TestImportPage(t *testing.T) {
 			t.Fatalf("Tom's caseload after the import: %d people, want 196", len(people))
 		}
 		status, body = admin.upload("/people/import", "caseload.csv", file.String())
+		before := len(mustListPeople(t, db, w.scheme.ID))
 		if status != http.StatusOK || !strings.Contains(body, "0 ready to import") || !strings.Contains(body, "195 duplicates") ||
 			!strings.Contains(body, "caseload.csv:2: Person 2 has the same phone number as person ") {
 			t.Fatalf("the same file again: %d\n%s", status, body)
@@ -85,5 +86,30 @@ func TestImportPage(t *testing.T) {
 		if status, body := admin.upload("/people/import", "empty.csv", ""); status != http.StatusBadRequest || !strings.Contains(body, "Choose a CSV file") {
 			t.Fatalf("no file: %d", status)
 		}
+
+		// A file over the limit: the page again, saying how large it is,
+		// not that the form has expired.
+		big := "name,phone\n" + strings.Repeat("Someone With A Long Name,07700 900123\n", 3<<20/38)
+		status, body = admin.upload("/people/import", "huge.csv", big)
+		if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "the file is 3 MB; the limit is 1 MB") ||
+			!strings.Contains(body, `id="file"`) || strings.Contains(body, "expired") {
+			t.Fatalf("a 3 MB file: %d\n%s", status, body)
+		}
+		if people := mustListPeople(t, db, w.scheme.ID); len(people) != before {
+			t.Fatalf("a file too large created people: %d, had %d", len(people), before)
+		}
+		// A link worker who is not an admin still gets 404.
+		if status, _ := w.signIn(t, w.tom).upload("/people/import", "huge.csv", big); status != http.StatusNotFound {
+			t.Fatalf("a link worker uploading a large file: %d, want 404", status)
+		}
 	})
+}
+
+func mustListPeople(t *testing.T, db *store.DB, schemeID int64) []store.Person {
+	t.Helper()
+	people, err := db.ListPeople(context.Background(), schemeID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return people
 }

@@ -140,7 +140,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("GET /people/new", a.signedIn(a.referForm))
 	web.Handle("POST /people/new", a.signedIn(a.refer))
 	web.Handle("GET /people/import", a.admin(a.importForm))
-	web.Handle("POST /people/import", a.admin(a.importPeople))
+	web.Handle("POST /people/import", a.adminOr(a.importPeople, a.importTooLarge))
 	web.Handle("GET /caseload/rows", a.signedIn(a.caseloadRows))
 	web.Handle("GET /people/{id}", a.signedIn(a.person))
 	web.Handle("GET /people/{id}/thread", a.signedIn(a.personThread))

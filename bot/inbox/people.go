@@ -13,6 +13,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/linkbot/linkbot/bot/referral"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -168,7 +169,7 @@ const maxName = 200
 // international number and kept in E.164.
 func (a *app) editPerson(w http.ResponseWriter, r *http.Request) {
 	a.personAction(w, r, "edit person", func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error {
-		changed, err := readPersonForm(r.PostForm, &p)
+		changed, err := readPersonForm(r.PostForm, tx.Now(), &p)
 		if err != nil {
 			return err
 		}
@@ -177,7 +178,7 @@ func (a *app) editPerson(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := tx.UpdatePerson(ctx, p); err != nil {
 			if store.ErrorCode(err) == store.Conflict {
-				return formRefusal("Another person of this scheme has that phone number.")
+				return formRefusal("Another person of this scheme has that phone number or NHS number.")
 			}
 			return err
 		}
@@ -186,8 +187,9 @@ func (a *app) editPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 // readPersonForm applies the details form to p and returns the names of
-// the fields that changed, or a refusal saying what is wrong.
-func readPersonForm(form url.Values, p *store.Person) ([]string, error) {
+// the fields that changed, or a refusal saying what is wrong. The
+// referral's details are checked by the referral form's rules.
+func readPersonForm(form url.Values, now time.Time, p *store.Person) ([]string, error) {
 	var changed []string
 	name := strings.Join(strings.Fields(form.Get("name")), " ")
 	switch {
@@ -244,8 +246,42 @@ func readPersonForm(form url.Values, p *store.Person) ([]string, error) {
 		p.ReferredBy = by
 		changed = append(changed, "referred_by")
 	}
+	before := *p
+	in := referral.Input{PreferredName: form.Get("preferred_name"), TelegramWanted: form.Get("telegram_wanted") != "",
+		NHSNumber: form.Get("nhs_number"), DateOfBirth: form.Get("date_of_birth"), GPPractice: form.Get("gp_practice"),
+		ReferralSource: form.Get("referral_source"), Reason: form.Get("reason"), Needs: form["needs"]}
+	if ps := referral.CheckDetails(in, now, p); len(ps) > 0 {
+		var words []string
+		for _, pr := range ps {
+			words = append(words, detailWords[pr.Field]+" "+pr.Message)
+		}
+		return nil, formRefusal(strings.Join(words, "; ") + ".")
+	}
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"preferred_name", before.PreferredName == p.PreferredName},
+		{"telegram_wanted", before.TelegramWanted == p.TelegramWanted},
+		{"nhs_number", sameString(before.NHSNumber, p.NHSNumber)},
+		{"date_of_birth", sameString(before.DateOfBirth, p.DateOfBirth)},
+		{"gp_practice", before.GPPractice == p.GPPractice},
+		{"referral_source", before.ReferralSource == p.ReferralSource},
+		{"reason", before.Reason == p.Reason},
+		{"needs", strings.Join(before.Needs, ",") == strings.Join(p.Needs, ",")},
+	} {
+		if !f.same {
+			changed = append(changed, f.name)
+		}
+	}
 	return changed, nil
 }
+
+// detailWords name the referral's fields in a refusal.
+var detailWords = map[string]string{"nhs_number": "The NHS number", "date_of_birth": "The date of birth",
+	"gp_practice": "The GP practice", "referral_source": "The referral source", "needs": "Needs:"}
+
+func sameString(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // parsePhone reads a UK or international phone number as E.164; empty is
 // nil.

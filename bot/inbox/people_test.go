@@ -177,6 +177,39 @@ func TestEditPerson(t *testing.T) {
 		if got, _ := db.GetPerson(context.Background(), p.ID); got.Name != "Maggie Ellis" {
 			t.Fatal("a refused edit was saved")
 		}
+
+		// The referral's details, by the referral form's rules.
+		form.Set("phone", "07700 900777")
+		form.Set("name", "Maggie Ellis")
+		form.Set("nhs_number", "943 476 5910")
+		form.Set("date_of_birth", "31/02/1950")
+		form.Set("gp_practice", "a81001")
+		form.Set("referral_source", "self")
+		form.Set("reason", "Wants company")
+		form["needs"] = []string{"loneliness", "astrology"}
+		status, page = b.post(personPath(p, "/edit"), form)
+		if status != http.StatusBadRequest || !strings.Contains(page, "The NHS number is not a valid NHS number") ||
+			!strings.Contains(page, "The date of birth must be a date") || !strings.Contains(page, `&#34;astrology&#34; is not a needs category`) ||
+			!strings.Contains(page, `value="943 476 5910"`) || !strings.Contains(page, `value="loneliness" checked`) {
+			t.Fatalf("bad referral details should be refused on the page, keeping what was typed: %d", status)
+		}
+		form.Set("nhs_number", "943 476 5919")
+		form.Set("date_of_birth", "14/03/1950")
+		form["needs"] = []string{"loneliness"}
+		form.Set("telegram_wanted", "on")
+		form.Set("preferred_name", "Mags")
+		if status, _ = b.post(personPath(p, "/edit"), form); status != http.StatusOK {
+			t.Fatalf("edit the referral's details: %d", status)
+		}
+		got, err = db.GetPerson(context.Background(), p.ID)
+		if err != nil || deref(got.NHSNumber) != "9434765919" || deref(got.DateOfBirth) != "1950-03-14" || got.GPPractice != "A81001" ||
+			got.ReferralSource != store.SourceSelf || got.Reason != "Wants company" || strings.Join(got.Needs, ",") != "loneliness" ||
+			!got.TelegramWanted || got.PreferredName != "Mags" {
+			t.Fatalf("saved %+v %v", got, err)
+		}
+		if _, page = b.get(personPath(p, "")); !strings.Contains(page, `id="person-nhs-number" name="nhs_number" inputmode="numeric" autocomplete="off" value="943 476 5919"`) {
+			t.Fatal("the edit form should show the NHS number saved")
+		}
 	})
 }
 
@@ -233,7 +266,7 @@ func TestCaseloadFilterAndSearch(t *testing.T) {
 				}
 			})
 		}
-		mk("Olive Opted", "+447700900501", func(p *store.Person) { p.OptedOutAt = &at })
+		mk("Olive Opted", "+447700900501", func(p *store.Person) { p.OptedOutAt = &at; nhs := "9434765919"; p.NHSNumber = &nhs })
 		mk("Edna Ended", "+447700900502", func(p *store.Person) { p.Status, p.EndedAt = store.PersonEnded, &at })
 		paused := mk("Paul Paused", "+447700900503", nil)
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return w.planner.Pause(ctx, tx, paused, w.tom.ID, at.Add(72*time.Hour)) }); err != nil {
@@ -252,7 +285,10 @@ func TestCaseloadFilterAndSearch(t *testing.T) {
 			{"?q=edna", []string{"Edna Ended"}, []string{"Margaret Ellis"}}, // a search looks at everyone
 			{"?q=07700+900503", []string{"Paul Paused"}, []string{"Olive Opted"}},
 			{"?q=%2B44+7700+900501", []string{"Olive Opted"}, []string{"Paul Paused"}},
-			{"?q=Dev", nil, []string{"Dev Patel"}}, // Sara's person stays out of Tom's search
+			{"?q=943+476+5919", []string{"Olive Opted"}, []string{"Paul Paused", "Margaret Ellis"}}, // an NHS number, with spaces
+			{"?q=9434765919", []string{"Olive Opted"}, []string{"Paul Paused"}},                     // or without
+			{"?q=943", nil, []string{"Olive Opted"}},                                                // too few digits to be an NHS number
+			{"?q=Dev", nil, []string{"Dev Patel"}},                                                  // Sara's person stays out of Tom's search
 		}
 		for _, c := range cases {
 			_, page := b.get("/" + c.query)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linkbot/linkbot/bot/referral"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -28,6 +29,48 @@ type personPage struct {
 	Dialogues   []string // published dialogue keys that can be started now
 	Workers     []store.LinkWorker
 	Now         time.Time // contacts begun by now can be marked done or missed
+	Facts       referralFacts
+}
+
+// referralFacts are what the person's referral told the link worker, in
+// words; "" is not known.
+type referralFacts struct {
+	NHSNumber      string // 943 476 5919
+	DateOfBirth    string // 14 Mar 1950
+	GPPractice     string
+	Source         string // GP, Self-referral, …
+	Needs          string // the needs categories' labels
+	Reason         string
+	ConsentHow     string // In person, …
+	ConsentBy      string // who recorded consent
+	TelegramWanted bool
+}
+
+// factsOf puts p's referral in words; names are the link workers' names.
+func factsOf(p store.Person, names map[int64]string) referralFacts {
+	f := referralFacts{GPPractice: p.GPPractice, Reason: p.Reason, TelegramWanted: p.TelegramWanted,
+		Source: referral.Label(referral.Sources, string(p.ReferralSource))}
+	if n := p.NHSNumber; n != nil && len(*n) == 10 {
+		f.NHSNumber = (*n)[:3] + " " + (*n)[3:6] + " " + (*n)[6:]
+	}
+	if d := p.DateOfBirth; d != nil {
+		f.DateOfBirth = *d
+		if t, err := time.Parse(time.DateOnly, *d); err == nil {
+			f.DateOfBirth = t.Format("2 Jan 2006")
+		}
+	}
+	var needs []string
+	for _, n := range p.Needs {
+		needs = append(needs, referral.Label(referral.Needs, n))
+	}
+	f.Needs = strings.Join(needs, ", ")
+	if p.ConsentHow != "" {
+		f.ConsentHow = referral.Label(referral.ConsentWays, p.ConsentHow)
+	}
+	if p.ConsentBy != nil {
+		f.ConsentBy = names[*p.ConsentBy]
+	}
+	return f
 }
 
 // threadMessage is one message of the thread with who wrote it.
@@ -92,6 +135,15 @@ func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, statu
 	if data["In"] == nil {
 		data["In"] = url.Values(nil)
 	}
+	needs := []string(pg.Person.Needs)
+	if in := data["In"].(url.Values); in.Has("name") {
+		needs = in["needs"] // the details form as typed
+	}
+	chosen := map[string]bool{}
+	for _, n := range needs {
+		chosen[n] = true
+	}
+	data["Needs"], data["Chosen"], data["Sources"] = referral.Needs, chosen, referral.Sources
 	a.render(w, r, status, "person", data)
 }
 
@@ -143,6 +195,7 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 			pg.Worker = &workers[i]
 		}
 	}
+	pg.Facts = factsOf(p, names)
 	if pg.Thread, err = thread(r, tx, p.ID, workers); err != nil {
 		return err
 	}

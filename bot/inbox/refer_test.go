@@ -44,6 +44,15 @@ func TestReferralForm(t *testing.T) {
 			!p.ConsentAt.Equal(testNow.AddDate(0, 0, -3).Add(4*60*60*1e9+30*60*1e9)) {
 			t.Fatalf("stored %+v", p)
 		}
+		// The person's page shows what the referral said.
+		facts := body[strings.Index(body, `id="referral-details"`):]
+		facts = facts[:strings.Index(facts, "</dl>")]
+		for _, want := range []string{"943 476 5919", "14 Mar 1950", "A81001", "GP · Dr Ahmed", "Loneliness or isolation, Physical activity",
+			"Lonely since her husband died", "By phone · recorded by " + w.tom.Name, "<dt>Telegram</dt><dd>Wanted</dd>"} {
+			if !strings.Contains(facts, want) {
+				t.Errorf("the person's referral details lack %q:\n%s", want, facts)
+			}
+		}
 		if _, ok := openNudges(t, db, p.ID)["welcome:"+itoa(p.ID)]; !ok {
 			t.Errorf("support not started: %v", openNudges(t, db, p.ID))
 		}

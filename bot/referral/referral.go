@@ -159,6 +159,17 @@ func ParseTime(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// Label is the label of v in list, or v itself when list has no such
+// value (a value written before the list changed).
+func Label(list []Option, v string) string {
+	for _, o := range list {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
 func known(list []Option, v string) bool {
 	for _, o := range list {
 		if o.Value == v {
@@ -205,6 +216,54 @@ func Check(ctx context.Context, tx *store.Tx, scheme store.Scheme, in Input) (st
 	} else {
 		p.Phone = &e164
 	}
+	checkDetails(in, now, &p, bad)
+	if s := strings.TrimSpace(in.ReferredAt); s != "" {
+		if t, ok := ParseTime(s, loc); !ok {
+			bad("referred_at", "must be a date or time such as 2026-11-20 or 2026-11-20T10:30:00Z")
+		} else if t.After(now) {
+			bad("referred_at", "must not be in the future")
+		} else {
+			p.ReferredAt = t
+		}
+	}
+	p.Language = strings.TrimSpace(in.Language)
+	if p.Language == "" {
+		p.Language = "en"
+	} else if !languageTag.MatchString(p.Language) {
+		bad("language", "must be a language code such as en, cy or pa")
+	}
+	if s := strings.TrimSpace(in.LinkWorker); s != "" {
+		lw, err := tx.GetLinkWorkerByEmail(ctx, s)
+		if err != nil && store.ErrorCode(err) != store.NotFound {
+			return p, nil, fmt.Errorf("check referral: find link worker: %w", err)
+		}
+		if err != nil || lw.SchemeID != scheme.ID || !lw.Active {
+			bad("link_worker_email", "is not an active link worker of this scheme")
+		} else {
+			p.LinkWorkerID = &lw.ID
+		}
+	}
+	if err := checkConsent(ctx, tx, scheme, loc, in, &p, bad); err != nil {
+		return p, nil, err
+	}
+	return p, ps, nil
+}
+
+// CheckDetails reads what a referral says about the person (NHS number,
+// date of birth, GP practice, referral source, reason, needs, preferred
+// name, Telegram wanted) from in into p, by the rules Check uses, and
+// returns every problem found. The edit form of a person uses it.
+func CheckDetails(in Input, now time.Time, p *store.Person) Problems {
+	var ps Problems
+	p.PreferredName, p.TelegramWanted, p.Reason = strings.TrimSpace(in.PreferredName), in.TelegramWanted, strings.TrimSpace(in.Reason)
+	p.NHSNumber, p.DateOfBirth, p.GPPractice = nil, nil, ""
+	checkDetails(in, now, p, func(field, msg string) { ps = append(ps, Problem{field, msg}) })
+	return ps
+}
+
+// checkDetails reads the referral's NHS number, date of birth, GP
+// practice, source and needs into p.
+func checkDetails(in Input, now time.Time, p *store.Person, bad func(field, msg string)) {
 	if s := strings.TrimSpace(in.NHSNumber); s != "" {
 		if n, ok := ValidNHSNumber(s); ok {
 			p.NHSNumber = &n
@@ -236,15 +295,6 @@ func Check(ctx context.Context, tx *store.Tx, scheme store.Scheme, in Input) (st
 		}
 		p.ReferralSource = store.ReferralSource(s)
 	}
-	if s := strings.TrimSpace(in.ReferredAt); s != "" {
-		if t, ok := ParseTime(s, loc); !ok {
-			bad("referred_at", "must be a date or time such as 2026-11-20 or 2026-11-20T10:30:00Z")
-		} else if t.After(now) {
-			bad("referred_at", "must not be in the future")
-		} else {
-			p.ReferredAt = t
-		}
-	}
 	p.Needs = store.Strings{}
 	for _, n := range in.Needs {
 		if n = strings.TrimSpace(n); n == "" {
@@ -256,27 +306,6 @@ func Check(ctx context.Context, tx *store.Tx, scheme store.Scheme, in Input) (st
 		}
 		p.Needs = append(p.Needs, n)
 	}
-	p.Language = strings.TrimSpace(in.Language)
-	if p.Language == "" {
-		p.Language = "en"
-	} else if !languageTag.MatchString(p.Language) {
-		bad("language", "must be a language code such as en, cy or pa")
-	}
-	if s := strings.TrimSpace(in.LinkWorker); s != "" {
-		lw, err := tx.GetLinkWorkerByEmail(ctx, s)
-		if err != nil && store.ErrorCode(err) != store.NotFound {
-			return p, nil, fmt.Errorf("check referral: find link worker: %w", err)
-		}
-		if err != nil || lw.SchemeID != scheme.ID || !lw.Active {
-			bad("link_worker_email", "is not an active link worker of this scheme")
-		} else {
-			p.LinkWorkerID = &lw.ID
-		}
-	}
-	if err := checkConsent(ctx, tx, scheme, loc, in, &p, bad); err != nil {
-		return p, nil, err
-	}
-	return p, ps, nil
 }
 
 // checkConsent reads consent_at, consent_by and consent_how into p.
