@@ -51,9 +51,13 @@ func (tx *Tx) PublishFirstDialogue(ctx context.Context, schemeID int64, key, sou
 		if ErrorCode(err) != NotFound {
 			return d, err
 		}
+		// Not if another transaction has published one since this one
+		// looked (PostgreSQL's statement snapshot sees it committed), else
+		// as the next version, yielding to a concurrent insert of it.
 		_, err = tx.exec(ctx, op, `INSERT INTO dialogues (scheme_id, key, version, source, published_at, created_at)
-			VALUES (?, ?, (SELECT coalesce(max(version), 0) + 1 FROM dialogues WHERE scheme_id = ? AND key = ?), ?, ?, ?)
-			ON CONFLICT (scheme_id, key, version) DO NOTHING`, schemeID, key, schemeID, key, source, tx.now, tx.now)
+			SELECT ?, ?, (SELECT coalesce(max(version), 0) + 1 FROM dialogues WHERE scheme_id = ? AND key = ?), ?, ?, ?
+			WHERE NOT EXISTS (SELECT 1 FROM dialogues WHERE scheme_id = ? AND key = ? AND published_at IS NOT NULL)
+			ON CONFLICT (scheme_id, key, version) DO NOTHING`, schemeID, key, schemeID, key, source, tx.now, tx.now, schemeID, key)
 		if err != nil {
 			return Dialogue{}, err
 		}
