@@ -39,37 +39,36 @@ func (tx *Tx) inboundPerson(ctx context.Context, channel Channel, address, to st
 	if !ok {
 		return Person{}, nil, &Error{Code: NotFound, Op: op, Message: "not an address of this channel"}
 	}
-	schemeID, owned, err := tx.inboundScope(ctx, channel, to)
-	if err != nil {
-		return Person{}, nil, err
-	}
-	args := []any{arg}
-	if owned {
-		where += ` AND scheme_id = ?`
-		args = append(args, schemeID)
-	} else {
-		id, ok, err := tx.onlyScheme(ctx, where, arg)
-		if err != nil {
-			return Person{}, nil, err
-		}
-		if !ok {
-			return Person{}, nil, ErrSenderInSeveralSchemes
-		}
-		where += ` AND scheme_id = ?`
-		args = append(args, id)
-	}
-	var row struct {
+	var rows []struct {
 		Person
 		OpenRunID *int64 `db:"open_run_id"`
+		Owned     bool   `db:"owned"`
 	}
 	suffix := ""
 	if lock {
 		suffix = tx.forUpdate()
 	}
-	err = tx.get(ctx, op, &row, `SELECT `+personColumns+`,
-		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id
-		FROM people WHERE `+where+` ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 1`+suffix, args...)
-	return row.Person, row.OpenRunID, err
+	// One statement: the people with the address, of the scheme that owns
+	// `to` when one does, best first; the second tells whether an
+	// unowned `to` leaves the sender ambiguous.
+	const owner = `FROM scheme_senders s WHERE s.channel = ? AND s.address = ?`
+	err := tx.selectAll(ctx, op, &rows, `SELECT `+personColumns+`,
+		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id,
+		EXISTS (SELECT 1 `+owner+`) AS owned
+		FROM people WHERE `+where+` AND (scheme_id = (SELECT s.scheme_id `+owner+`) OR NOT EXISTS (SELECT 1 `+owner+`))
+		ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 2`+suffix,
+		channel, to, arg, channel, to, channel, to)
+	switch {
+	case err != nil:
+		return Person{}, nil, err
+	case len(rows) == 0:
+		return Person{}, nil, &Error{Code: NotFound, Op: op, Message: "no one has this address"}
+	case len(rows) == 2 && !rows[0].Owned && rows[0].SchemeID != rows[1].SchemeID &&
+		(rows[0].Status == PersonActive) == (rows[1].Status == PersonActive):
+		// Known alike to two schemes, writing to a number neither owns.
+		return Person{}, nil, ErrSenderInSeveralSchemes
+	}
+	return rows[0].Person, rows[0].OpenRunID, nil
 }
 
 // ErrSenderInSeveralSchemes is the NotFound of an inbound lookup whose
@@ -77,38 +76,6 @@ func (tx *Tx) inboundPerson(ctx context.Context, channel Channel, address, to st
 // none of them: each scheme's numbers must be registered (SetSchemeSenders).
 var ErrSenderInSeveralSchemes = &Error{Code: NotFound, Op: "find inbound person",
 	Message: "the sender is known to several schemes and the address they wrote to belongs to none"}
-
-// onlyScheme is the one scheme whose people match where: the one scheme
-// with an active match, else the one scheme with any. It reports false
-// when several schemes match alike (and 0, true when none does).
-func (tx *Tx) onlyScheme(ctx context.Context, where string, arg any) (int64, bool, error) {
-	var rows []struct {
-		SchemeID int64        `db:"scheme_id"`
-		Status   PersonStatus `db:"status"`
-	}
-	if err := tx.selectAll(ctx, "find inbound scheme", &rows, `SELECT DISTINCT scheme_id, status FROM people WHERE `+where, arg); err != nil {
-		return 0, false, err
-	}
-	active, any := map[int64]bool{}, map[int64]bool{}
-	for _, r := range rows {
-		any[r.SchemeID] = true
-		if r.Status == PersonActive {
-			active[r.SchemeID] = true
-		}
-	}
-	for _, set := range []map[int64]bool{active, any} {
-		switch len(set) {
-		case 0:
-			continue
-		case 1:
-			for id := range set {
-				return id, true, nil
-			}
-		}
-		return 0, false, nil
-	}
-	return 0, true, nil
-}
 
 // Savepoint runs fn inside a savepoint of tx. If fn fails, what it wrote is
 // undone and the transaction carries on as before it; fn's error is

@@ -39,25 +39,6 @@ func (tx *Tx) SetSchemeSenders(ctx context.Context, schemeID int64, channel Chan
 	return nil
 }
 
-// inboundScope is the condition on people that an inbound event to
-// address `to` on channel may match: the people of the scheme that owns
-// `to`; or, when no scheme owns it, everyone (who is then matched only if
-// the sender is known to one scheme alone).
-func (tx *Tx) inboundScope(ctx context.Context, channel Channel, to string) (schemeID int64, owned bool, err error) {
-	if to == "" {
-		return 0, false, nil
-	}
-	var ids []int64
-	if err := tx.selectAll(ctx, "inbound scope", &ids, `SELECT scheme_id FROM scheme_senders WHERE channel = ? AND address = ?`,
-		channel, to); err != nil {
-		return 0, false, err
-	}
-	if len(ids) == 0 {
-		return 0, false, nil
-	}
-	return ids[0], true, nil
-}
-
 // senderWhere is the condition and argument matching people by their
 // address on channel.
 func senderWhere(channel Channel, address string) (string, any, bool) {
