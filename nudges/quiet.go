@@ -68,3 +68,13 @@ func (h SendHours) LastOpen(t time.Time) time.Time {
 	}
 	return d.AddDays(-1).At(h.Until, h.Loc).Add(-time.Minute)
 }
+
+// NextSendTime is when a nudge of scheme s due at t goes: t itself, or the
+// end of the quiet hours t falls in. Hours that cannot be read are an error.
+func (p *Planner) NextSendTime(s store.Scheme, t time.Time) (time.Time, error) {
+	h, err := SendHoursOf(s)
+	if err != nil {
+		return t, fmt.Errorf("next send time: %w", err)
+	}
+	return h.NextOpen(t), nil
+}

@@ -274,9 +274,9 @@ func (a *app) startDialogue(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		confirm(ctx, "started")
-		if at := quietUntil(v.Scheme, tx.Now()); !at.IsZero() {
+		if at, err := a.Nudges.NextSendTime(v.Scheme, tx.Now()); err == nil && at.After(tx.Now()) {
 			c := confirmationOf(ctx)
-			c.key, c.at = "quiet", at.Format("15:04")
+			c.key, c.at = "quiet", at.In(v.Loc).Format("15:04")
 		}
 		return audit(ctx, tx, v, p.ID, "dialogue.started", map[string]any{"dialogue": key, "nudge_id": n.ID})
 	})

@@ -85,6 +85,9 @@ type Planner interface {
 	// ReplanScheme re-plans everyone's next check-in after the scheme's
 	// check-in dialogue changed, in transactions of its own.
 	ReplanScheme(ctx context.Context, db *store.DB, schemeID int64) (int64, error)
+	// NextSendTime is when a nudge of the scheme due at t goes: t, or the
+	// end of the quiet hours t falls in.
+	NextSendTime(s store.Scheme, t time.Time) (time.Time, error)
 }
 
 // Session and sign-in settings.

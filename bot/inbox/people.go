@@ -130,32 +130,6 @@ func (a *app) renderPersonProblem(w http.ResponseWriter, r *http.Request, id int
 		"Problem": map[string]string{section: problem}, "In": r.PostForm, "Anchor": section})
 }
 
-// quietUntil returns, if now falls in the scheme's quiet hours, when they
-// end (local time); the zero time when nudges may go now or the scheme's
-// hours cannot be read.
-func quietUntil(s store.Scheme, now time.Time) time.Time {
-	loc, err := s.Location()
-	if err != nil {
-		return time.Time{}
-	}
-	from, err1 := time.Parse("15:04", s.SendFrom)
-	until, err2 := time.Parse("15:04", s.SendUntil)
-	if err1 != nil || err2 != nil {
-		return time.Time{}
-	}
-	local := now.In(loc)
-	y, m, d := local.Date()
-	start := time.Date(y, m, d, from.Hour(), from.Minute(), 0, 0, loc)
-	end := time.Date(y, m, d, until.Hour(), until.Minute(), 0, 0, loc)
-	switch {
-	case local.Before(start):
-		return start
-	case !local.Before(end):
-		return time.Date(y, m, d+1, from.Hour(), from.Minute(), 0, 0, loc)
-	}
-	return time.Time{}
-}
-
 // Languages a person's messages can be written in.
 var languages = []struct{ Value, Label string }{
 	{"en", "English"}, {"cy", "Welsh (Cymraeg)"},
