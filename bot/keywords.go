@@ -195,17 +195,17 @@ type phraseRule struct {
 }
 
 type keywordRules struct {
-	phrases []phraseRule
+	phrases map[string][]phraseRule // by first word, so a message is read once
 	around  [][]string
 	timing  [][]string
 }
 
 func mustCompileKeywordRules() keywordRules {
-	var r keywordRules
+	r := keywordRules{phrases: map[string][]phraseRule{}}
 	for _, p := range stopPhrases {
 		atEnd := strings.HasSuffix(p, " $")
 		for _, run := range expandWords(strings.TrimSuffix(p, " $")) {
-			r.phrases = append(r.phrases, phraseRule{words: run, atEnd: atEnd, pattern: p})
+			r.phrases[run[0]] = append(r.phrases[run[0]], phraseRule{words: run, atEnd: atEnd, pattern: p})
 		}
 	}
 	for _, p := range turnedAround {
@@ -314,7 +314,7 @@ func relaxed(words []string) string {
 // appears in toks.
 func (r keywordRules) stopPhraseIn(toks []string) bool {
 	for i := range toks {
-		for _, p := range r.phrases {
+		for _, p := range r.phrases[toks[i]] {
 			if i+len(p.words) > len(toks) || !slices.Equal(toks[i:i+len(p.words)], p.words) {
 				continue
 			}

@@ -180,10 +180,15 @@ func TestStopPhrasesExpand(t *testing.T) {
 	if len(rules.phrases) == 0 || len(rules.around) == 0 || len(rules.timing) == 0 {
 		t.Fatal("no keyword rules compiled")
 	}
-	for _, p := range rules.phrases {
-		for _, w := range p.words {
-			if w == "" || w == clauseEnd {
-				t.Errorf("phrase %q expands to an empty word", p.pattern)
+	for first, phrases := range rules.phrases {
+		for _, p := range phrases {
+			if p.words[0] != first {
+				t.Errorf("phrase %q is filed under %q", p.pattern, first)
+			}
+			for _, w := range p.words {
+				if w == "" || w == clauseEnd {
+					t.Errorf("phrase %q expands to an empty word", p.pattern)
+				}
 			}
 		}
 	}

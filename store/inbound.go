@@ -52,7 +52,7 @@ func (tx *Tx) inboundPerson(ctx context.Context, channel Channel, address, to st
 	// `to` when one does, best first; the second tells whether an
 	// unowned `to` leaves the sender ambiguous.
 	const owner = `FROM scheme_senders s WHERE s.channel = ? AND s.address = ?`
-	err := tx.selectAll(ctx, op, &rows, `SELECT `+personColumns+`,
+	err := tx.selectPrepared(ctx, op, &rows, `SELECT `+personColumns+`,
 		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id,
 		EXISTS (SELECT 1 `+owner+`) AS owned
 		FROM people WHERE `+where+` AND (scheme_id = (SELECT s.scheme_id `+owner+`) OR NOT EXISTS (SELECT 1 `+owner+`))

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -167,6 +168,44 @@ func TestMarkSentBatchRecordsASendWhoeverHoldsTheMessageButOnlyOnce(t *testing.T
 		got, _ := db.GetMessage(ctx, b.ID)
 		if got.Status != store.StatusSent || *got.ProviderID != "SM2-me" || got.LeaseOwner != nil {
 			t.Fatalf("b is %s with %v, lease %v", got.Status, got.ProviderID, got.LeaseOwner)
+		}
+	})
+}
+
+// The inbound lookup and insert run on statements kept prepared once the
+// first use has prepared them; every use, before and after, must give the
+// same answers: the sender, and one stored message per provider id.
+func TestInboundLookupAndInsertAnswerAlikeEveryTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		phone := "+447700900123"
+		p := storetest.Person(t, db, func(p *store.Person) { p.Phone = &phone })
+		stored := map[string]int64{}
+		for i := range 200 {
+			sid := fmt.Sprintf("SM%032d", i%20)
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				got, _, err := tx.LockInboundPerson(ctx, store.ChannelSMS, phone, "+447700900999")
+				if err != nil {
+					return err
+				}
+				if got.ID != p.ID {
+					t.Fatalf("use %d: found person %d, want %d", i, got.ID, p.ID)
+				}
+				m := store.Message{SchemeID: got.SchemeID, PersonID: &got.ID, Channel: store.ChannelSMS,
+					Address: phone, Body: "see you Tuesday", ProviderID: &sid}
+				created, err := tx.InsertInbound(ctx, &m)
+				if err != nil {
+					return err
+				}
+				if first, seen := stored[sid]; created == seen || (seen && m.ID != first) {
+					t.Fatalf("use %d: created=%v id=%d for %s, stored before: %v (id %d)", i, created, m.ID, sid, seen, first)
+				}
+				stored[sid] = m.ID
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("use %d: %v", i, err)
+			}
 		}
 	})
 }

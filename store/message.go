@@ -3,8 +3,11 @@ package store
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Direction says whether a message came in or goes out.
@@ -97,7 +100,11 @@ func (tx *Tx) InsertInbound(ctx context.Context, m *Message) (bool, error) {
 	m.Direction, m.Kind, m.Status = Inbound, MessageInbound, StatusReceived
 	m.NextAttemptAt = nil
 	m.CreatedAt = tx.now
-	id, err := tx.insertNamed(ctx, op, insertMessage+` ON CONFLICT (channel, provider_id) DO NOTHING`, m)
+	q, args, err := sqlx.Named(insertMessage+` ON CONFLICT (channel, provider_id) DO NOTHING`, m)
+	if err != nil {
+		return false, fmt.Errorf("store: %s: %w", op, err)
+	}
+	id, err := tx.insertPrepared(ctx, op, q, args...)
 	if ErrorCode(err) == NotFound {
 		err = tx.get(ctx, op, m, `SELECT `+messageColumns+` FROM messages WHERE channel = ? AND provider_id = ?`, m.Channel, m.ProviderID)
 		return false, err

@@ -51,6 +51,7 @@ type DB struct {
 	postgres bool
 	where    string // the redacted URL, for messages
 	now      func() time.Time
+	prepared *preparedStatements
 }
 
 // Open connects to url: "postgres://" or "postgresql://" selects PostgreSQL;
@@ -108,7 +109,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		}
 		return nil, openError("PostgreSQL", where, rawURL, err, todo)
 	}
-	return &DB{write: db, read: db, postgres: true, where: where, now: time.Now}, nil
+	return &DB{write: db, read: db, postgres: true, where: where, now: time.Now, prepared: &preparedStatements{}}, nil
 }
 
 // sqliteParams are the connection settings every SQLite connection gets:
@@ -154,7 +155,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, openError("SQLite", where, path, err, "check that Linkbot may read the file")
 	}
-	return &DB{write: write, read: read, where: where, now: time.Now}, nil
+	return &DB{write: write, read: read, where: where, now: time.Now, prepared: &preparedStatements{}}, nil
 }
 
 // openError makes the one-line error Open returns. The password in rawURL
@@ -237,6 +238,8 @@ type Tx struct {
 	tx       *sqlx.Tx
 	postgres bool
 	now      time.Time
+	pool     *sqlx.DB // the pool tx came from, for its prepared statements
+	prepared *preparedStatements
 }
 
 // Now is the time the transaction began, in UTC to the microsecond (the
@@ -267,7 +270,7 @@ func (db *DB) inTx(ctx context.Context, pool *sqlx.DB, opts *sql.TxOptions, fn f
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", err)
 	}
-	tx := &Tx{tx: stx, postgres: db.postgres, now: utc(db.now())}
+	tx := &Tx{tx: stx, postgres: db.postgres, now: utc(db.now()), pool: pool, prepared: db.prepared}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()
