@@ -15,7 +15,7 @@ type AuditEvent struct {
 	Actor    string    `db:"actor"`    // who, in words: a link worker's name, "system", "person"
 	Action   string    `db:"action"`   // e.g. "person.opted_out", "escalation.acknowledged"
 	PersonID *int64    `db:"person_id"`
-	Detail   JSON      `db:"detail"` // never message text, phone numbers or anything else a person or link worker wrote
+	Detail   JSON      `db:"detail"`  // never message text, phone numbers or anything else a person or link worker wrote
 	Address  string    `db:"address"` // the client address of whoever did it in the inbox; "" otherwise
 	At       time.Time `db:"at"`
 }
