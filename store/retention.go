@@ -123,3 +123,20 @@ func (tx *Tx) purgePerson(ctx context.Context, personID int64, cutoff time.Time)
 	return rep, tx.RecordAudit(ctx, &AuditEvent{SchemeID: p.SchemeID, Actor: "system", Action: "retention.purged",
 		PersonID: &personID, Detail: detail})
 }
+
+// WithRetentionYears returns the scheme's settings object with the
+// retention set to years (1 to 30), keeping every other key.
+func (s Scheme) WithRetentionYears(years int) (JSON, error) {
+	if years < 1 || years > 30 {
+		return nil, invalid("set retention", "keep records between 1 and 30 years after support ends")
+	}
+	m := map[string]any{}
+	if len(s.Settings) > 0 {
+		if err := json.Unmarshal(s.Settings, &m); err != nil {
+			return nil, invalid("set retention", "the scheme's settings are not a JSON object: %v", err)
+		}
+	}
+	m["retention_years"] = years
+	b, err := json.Marshal(m)
+	return JSON(b), err
+}

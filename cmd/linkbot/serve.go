@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+
+	"github.com/linkbot/linkbot/store"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) error {
@@ -23,6 +25,10 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}
 	}
 	defer db.Close()
+	if mode, weak := store.WeakTLS(cfg.databaseURL); weak {
+		logger.Warn("the database connection does not verify the server: set sslmode=verify-full in LINKBOT_DATABASE_URL (with sslrootcert= the server's CA) so no one between Linkbot and PostgreSQL can read or change what it stores",
+			"sslmode", mode)
+	}
 	if cfg.publicURL == "" {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}
