@@ -14,7 +14,9 @@ import (
 
 func TestARestrictedPersonIsSentNothingButTheSafetyNet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		r := newRig(t, db, func(p *store.Person) { p.ConsentAt, p.ConsentBy = storetest.Ptr(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), p.LinkWorkerID })
+		r := newRig(t, db, func(p *store.Person) {
+			p.ConsentAt, p.ConsentBy = storetest.Ptr(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), p.LinkWorkerID
+		})
 		storetest.Outbound(t, db, r.person, func(m *store.Message) { m.Body = "queued before the restriction" })
 		now := r.clock.Now()
 		if err := db.InTx(r.ctx, func(tx *store.Tx) error { return tx.SetRestricted(r.ctx, r.person.ID, &now) }); err != nil {
