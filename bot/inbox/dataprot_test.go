@@ -224,6 +224,12 @@ func TestErasureTakesAReasonAndTwoSteps(t *testing.T) {
 			t.Fatalf("erasure audited as %+v", e)
 		}
 		tom := w.signIn(t, w.tom)
+		again := goodReferral(w)
+		again.Set("csrf", tom.csrf)
+		again.Set("phone", *w.tomsPerson.Phone)
+		if status, body := tom.post("/people/new", again); status != http.StatusBadRequest || !strings.Contains(body, "erased at their request") {
+			t.Fatalf("referring the erased number again: %d, want it refused saying why", status)
+		}
 		if status, body := tom.post(personPath(w.tomsPerson, "/reply"), url.Values{"csrf": {tom.csrf}, "body": {"hello?"}}); status != http.StatusBadRequest || !strings.Contains(body, "erased") {
 			t.Fatalf("a reply to an erased person: %d, want a refusal", status)
 		}
