@@ -179,6 +179,7 @@ func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r)
 	ctx := r.Context()
 	var pg personPage
+	var recorded bool // a view of the person by v is recorded within threadViewGap
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if pg.Person, err = tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope()); err != nil {
@@ -193,17 +194,17 @@ func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
 		}
 		escalations, err := tx.ListPersonEscalations(ctx, id)
 		markRaised(pg.Thread, escalations)
+		if err != nil {
+			return err
+		}
+		// Read here, so the poll takes the write lock only when it records.
+		recent, err := tx.SearchAudit(ctx, store.AuditQuery{SchemeID: v.Worker.SchemeID, PersonID: id, ActorID: v.Worker.ID,
+			Action: "person.", From: tx.Now().Add(-threadViewGap), Limit: 1})
+		recorded = len(recent) > 0
 		return err
 	})
-	if err == nil {
-		err = a.DB.InTx(ctx, func(tx *store.Tx) error {
-			recent, err := tx.SearchAudit(ctx, store.AuditQuery{SchemeID: v.Worker.SchemeID, PersonID: id, ActorID: v.Worker.ID,
-				Action: "person.", From: tx.Now().Add(-threadViewGap), Limit: 1})
-			if err != nil || len(recent) > 0 {
-				return err
-			}
-			return audit(ctx, tx, v, id, "person.thread_viewed", nil)
-		})
+	if err == nil && !recorded {
+		err = a.DB.InTx(ctx, func(tx *store.Tx) error { return audit(ctx, tx, v, id, "person.thread_viewed", nil) })
 	}
 	if err != nil {
 		a.storeError(w, r, "thread", err)
