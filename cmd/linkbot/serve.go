@@ -20,15 +20,15 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(io.err, nil))
 	defer useLogger(logger)() // webhook packages log through slog's default
+	if mode, weak := store.WeakTLS(cfg.databaseURL); weak {
+		logger.Warn("the database connection does not verify the server: set sslmode=verify-full in LINKBOT_DATABASE_URL (with sslrootcert= the server's CA) so no one between Linkbot and PostgreSQL can read or change what it stores",
+			"sslmode", mode)
+	}
 	db, err := openDatabase(ctx, cfg.databaseURL)
 	if err != nil {
 		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}
 	}
 	defer db.Close()
-	if mode, weak := store.WeakTLS(cfg.databaseURL); weak {
-		logger.Warn("the database connection does not verify the server: set sslmode=verify-full in LINKBOT_DATABASE_URL (with sslrootcert= the server's CA) so no one between Linkbot and PostgreSQL can read or change what it stores",
-			"sslmode", mode)
-	}
 	if cfg.publicURL == "" {
 		logger.Warn("LINKBOT_PUBLIC_URL is not set: provider webhooks cannot be verified, so they are refused")
 	}

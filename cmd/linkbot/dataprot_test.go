@@ -58,3 +58,16 @@ func TestPersonExportWritesTheZipAndIsAudited(t *testing.T) {
 		}
 	})
 }
+
+func TestServeWarnsWhenTheDatabaseConnectionDoesNotVerifyTheServer(t *testing.T) {
+	code, _, errOut := runLinkbot(t, "", "serve", "--database", "postgres://linkbot@db.invalid/linkbot?sslmode=require&connect_timeout=1",
+		"--listen", "127.0.0.1:0", "--metrics-listen", "off")
+	if code == 0 || !strings.Contains(errOut, "sslmode=verify-full") || !strings.Contains(errOut, `"sslmode":"require"`) {
+		t.Fatalf("serve against a remote database with sslmode=require: exit %d, want the warning before the failure:\n%s", code, errOut)
+	}
+	code, _, errOut = runLinkbot(t, "", "serve", "--database", "postgres://linkbot@db.invalid/linkbot?sslmode=verify-full&connect_timeout=1",
+		"--listen", "127.0.0.1:0", "--metrics-listen", "off")
+	if code == 0 || strings.Contains(errOut, "does not verify the server") {
+		t.Fatalf("serve with sslmode=verify-full warned: exit %d\n%s", code, errOut)
+	}
+}
