@@ -17,8 +17,9 @@
 // urgent escalation still not marked notified after FirstNoticeGrace.
 //
 // The same loop runs the daily retention purge (store.DB.PurgeExpired):
-// the first tick of each UTC day removes the words of records whose
-// scheme's retention has run out since support ended.
+// its first tick of each UTC day removes the words of records whose
+// scheme's retention has run out since support ended. Every process runs
+// it; each record is purged once.
 //
 // It keeps no clock of its own: Loop.Now is injected, and Tick does one
 // pass, so tests drive it with a fake clock and no sleeping.
