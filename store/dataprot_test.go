@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -69,6 +71,30 @@ func TestAuditTrailIsAppendOnly(t *testing.T) {
 		if db.Postgres() {
 			if err := db.ExecRaw(ctx, `TRUNCATE audit_events`); err == nil || !strings.Contains(err.Error(), "append-only") {
 				t.Errorf("TRUNCATE: got %v, want a refusal", err)
+			}
+			// A role an application might connect as, granted every right on
+			// the table, is refused all the same.
+			b := make([]byte, 6)
+			rand.Read(b)
+			role := "linkbot_app_" + hex.EncodeToString(b)
+			for _, q := range []string{`CREATE ROLE "` + role + `"`, `GRANT USAGE ON SCHEMA ` + pgSchema(t, db) + ` TO "` + role + `"`,
+				`GRANT SELECT, INSERT, UPDATE, DELETE ON audit_events TO "` + role + `"`} {
+				if err := db.ExecRaw(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Cleanup(func() {
+				db.ExecRaw(ctx, `REVOKE ALL ON audit_events FROM "`+role+`"`)
+				db.ExecRaw(ctx, `REVOKE ALL ON SCHEMA `+pgSchema(t, db)+` FROM "`+role+`"`)
+				db.ExecRaw(ctx, `DROP ROLE "`+role+`"`)
+			})
+			if err := db.ExecAsRole(ctx, role, `SELECT count(*) FROM audit_events`); err != nil {
+				t.Fatalf("the role cannot read the trail: %v", err)
+			}
+			for _, q := range []string{`UPDATE audit_events SET actor = 'x'`, `DELETE FROM audit_events`} {
+				if err := db.ExecAsRole(ctx, role, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+					t.Errorf("%s as %s: got %v, want a refusal", q, role, err)
+				}
 			}
 		}
 		list, err := db.ListAudit(ctx, p.ID)
@@ -215,4 +241,16 @@ func TestPurgeExpiredRemovesTheWordsOfExpiredRecordsOnly(t *testing.T) {
 			t.Errorf("a second purge: %+v, %v; want nothing more", rep, err)
 		}
 	})
+}
+
+// pgSchema is the quoted schema the test database lives in.
+func pgSchema(t *testing.T, db *store.DB) string {
+	t.Helper()
+	var schema string
+	if err := db.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRowForTest(context.Background(), `SELECT current_schema()`, &schema)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return `"` + schema + `"`
 }

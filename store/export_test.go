@@ -37,6 +37,22 @@ func (db *DB) ExecRaw(ctx context.Context, q string, args ...any) error {
 	})
 }
 
+// ExecAsRole runs stmts, one after another, in one transaction as the
+// PostgreSQL role role (SET LOCAL ROLE), and returns the first error.
+func (db *DB) ExecAsRole(ctx context.Context, role string, stmts ...string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, "set role", `SET LOCAL ROLE "`+role+`"`); err != nil {
+			return err
+		}
+		for _, q := range stmts {
+			if _, err := tx.exec(ctx, "as role", q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // ColumnsHolding returns "table.column" for every column of every table
 // in the database (each value read as text) that holds any of needles,
 // ignoring case: the whole-database scan of the erasure tests.
@@ -72,4 +88,9 @@ func (db *DB) ColumnsHolding(ctx context.Context, needles ...string) ([]string, 
 		}
 	}
 	return found, nil
+}
+
+// QueryRowForTest scans the one row of q into dest.
+func (tx *Tx) QueryRowForTest(ctx context.Context, q string, dest any) error {
+	return tx.get(ctx, "test query", dest, q)
 }
