@@ -186,6 +186,9 @@ func (b *batch) decide(ctx context.Context, n store.Nudge) error {
 	case p.OptedOutAt != nil:
 		b.skip(n, "the person opted out")
 		return nil
+	case p.RestrictedAt != nil || p.ErasedAt != nil:
+		b.skip(n, "processing of the person's record is restricted")
+		return nil
 	case p.Status != store.PersonActive && !timer && !isEndOfSupport(n):
 		// Only the check-in at the end of support, and the reply timers of
 		// its run, go once support has ended.

@@ -28,7 +28,8 @@ func (tx *Tx) FindInboundPerson(ctx context.Context, channel Channel, address, t
 // known to several is NotFound rather than given to the wrong one. Within
 // a scheme an active person comes before one whose support has ended
 // (whose messages must still reach someone), then the one referred most
-// recently.
+// recently. An address the scheme erased (see ErasePerson) matches no one
+// there: its sender is unknown.
 func (tx *Tx) LockInboundPerson(ctx context.Context, channel Channel, address, to string) (Person, *int64, error) {
 	return tx.inboundPerson(ctx, channel, address, to, true)
 }
@@ -56,8 +57,9 @@ func (tx *Tx) inboundPerson(ctx context.Context, channel Channel, address, to st
 		(SELECT r.id FROM dialogue_runs r WHERE r.person_id = people.id AND r.ended_at IS NULL) AS open_run_id,
 		EXISTS (SELECT 1 `+owner+`) AS owned
 		FROM people WHERE `+where+` AND (scheme_id = (SELECT s.scheme_id `+owner+`) OR NOT EXISTS (SELECT 1 `+owner+`))
+		AND NOT EXISTS (SELECT 1 FROM erased_addresses e WHERE e.scheme_id = people.scheme_id AND e.address_hash = ?)
 		ORDER BY status = 'active' DESC, referred_at DESC, id DESC LIMIT 2`+suffix,
-		channel, to, arg, channel, to, channel, to)
+		channel, to, arg, channel, to, channel, to, senderHash(channel, address))
 	switch {
 	case err != nil:
 		return Person{}, nil, err

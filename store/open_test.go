@@ -182,3 +182,25 @@ func TestMigrateConcurrentlyOnPostgres(t *testing.T) {
 		t.Errorf("schema has %d tables, want %d (what one migration alone makes, at least 13)", got, want)
 	}
 }
+
+func TestWeakTLSIsAnyUnverifiedConnectionToAnotherMachine(t *testing.T) {
+	for _, c := range []struct {
+		url  string
+		mode string
+		weak bool
+	}{
+		{"postgres://app:pw@db.example.org:5432/linkbot", "require", true},
+		{"postgres://app:pw@db.example.org/linkbot?sslmode=disable", "disable", true},
+		{"postgresql://app@10.0.0.5/linkbot?sslmode=verify-ca", "verify-ca", true},
+		{"postgres://app@db.example.org/linkbot?sslmode=verify-full&sslrootcert=/etc/ca.pem", "verify-full", false},
+		{"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "disable", false},
+		{"postgres://postgres@localhost/test", "require", false},
+		{"postgres:///linkbot?host=/var/run/postgresql", "require", false},
+		{"/var/lib/linkbot/linkbot.db", "", false},
+	} {
+		mode, weak := store.WeakTLS(c.url)
+		if mode != c.mode || weak != c.weak {
+			t.Errorf("WeakTLS(%s) = %q, %v; want %q, %v", c.url, mode, weak, c.mode, c.weak)
+		}
+	}
+}

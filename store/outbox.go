@@ -14,6 +14,8 @@ import (
 type SendState struct {
 	OptedOut        bool // no nudges or replies: only keyword answers and the safety net
 	TelegramBlocked bool // the person blocked the bot on Telegram
+	Restricted      bool // processing restricted: nothing but the safety net
+	Erased          bool // the record was erased: nothing at all
 }
 
 // SendStates returns the send state of each of the people, by id.
@@ -23,21 +25,24 @@ func (tx *Tx) SendStates(ctx context.Context, personIDs []int64) (map[int64]Send
 	if len(personIDs) == 0 {
 		return states, nil
 	}
-	q, args, err := sqlx.In(`SELECT id, opted_out_at IS NOT NULL AS opted_out, telegram_blocked_at IS NOT NULL AS blocked
+	q, args, err := sqlx.In(`SELECT id, opted_out_at IS NOT NULL AS opted_out, telegram_blocked_at IS NOT NULL AS blocked,
+		restricted_at IS NOT NULL AS restricted, erased_at IS NOT NULL AS erased
 		FROM people WHERE id IN (?)`, personIDs)
 	if err != nil {
 		return nil, invalid(op, "%v", err)
 	}
 	var rows []struct {
-		ID       int64 `db:"id"`
-		OptedOut bool  `db:"opted_out"`
-		Blocked  bool  `db:"blocked"`
+		ID         int64 `db:"id"`
+		OptedOut   bool  `db:"opted_out"`
+		Blocked    bool  `db:"blocked"`
+		Restricted bool  `db:"restricted"`
+		Erased     bool  `db:"erased"`
 	}
 	if err := tx.selectAll(ctx, op, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		states[r.ID] = SendState{OptedOut: r.OptedOut, TelegramBlocked: r.Blocked}
+		states[r.ID] = SendState{OptedOut: r.OptedOut, TelegramBlocked: r.Blocked, Restricted: r.Restricted, Erased: r.Erased}
 	}
 	return states, nil
 }

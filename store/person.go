@@ -74,14 +74,20 @@ type Person struct {
 	Reason         string  `db:"referral_reason"` // why they were referred, in the referrer's words
 	Needs          Strings `db:"needs"`           // needs categories, e.g. loneliness, money
 	ConsentHow     string  `db:"consent_how"`     // how consent was given, e.g. in_person
+
+	// Data protection (see erase.go).
+	ErasedAt     *time.Time `db:"erased_at"`     // the record was erased: a tombstone with no personal data
+	RestrictedAt *time.Time `db:"restricted_at"` // processing is restricted: nothing is sent to them
 }
 
 const personColumns = `id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet,
 	consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at,
-	preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how`
+	preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how,
+	erased_at, restricted_at`
 
 // CreatePerson inserts p, filling in defaults, ID and CreatedAt. A zero
-// ReferredAt is now.
+// ReferredAt is now. A phone or Telegram chat the scheme erased (see
+// ErasePerson) is refused: Invalid, constraint "erased_address".
 func (tx *Tx) CreatePerson(ctx context.Context, p *Person) error {
 	if p.PreferredChannel == "" {
 		p.PreferredChannel = ChannelSMS
@@ -100,6 +106,12 @@ func (tx *Tx) CreatePerson(ctx context.Context, p *Person) error {
 	}
 	p.normalise()
 	p.CreatedAt = tx.now
+	if erased, err := tx.AddressErased(ctx, *p); err != nil || erased {
+		if err == nil {
+			err = errErasedAddress("create person")
+		}
+		return err
+	}
 	id, err := tx.insertNamed(ctx, "create person", `INSERT INTO people
 		(scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet,
 		 consent_at, consent_by, opted_out_at, interests, area, status, ended_at, ended_reason, referred_at, referred_by, referral_source, created_at,
@@ -162,9 +174,17 @@ func (tx *Tx) ListPeople(ctx context.Context, schemeID, linkWorkerID int64) ([]P
 	return list, err
 }
 
-// UpdatePerson saves p (everything but ID, SchemeID and CreatedAt).
+// UpdatePerson saves p (everything but ID, SchemeID, CreatedAt and the
+// data protection dates); an address the scheme erased is refused, as by
+// CreatePerson.
 func (tx *Tx) UpdatePerson(ctx context.Context, p Person) error {
 	p.normalise()
+	if erased, err := tx.AddressErased(ctx, p); err != nil || (erased && p.ErasedAt == nil) {
+		if err == nil {
+			err = errErasedAddress("update person")
+		}
+		return err
+	}
 	return tx.execNamedOne(ctx, "update person", `UPDATE people SET link_worker_id = :link_worker_id, name = :name,
 		phone = :phone, telegram_chat_id = :telegram_chat_id, preferred_channel = :preferred_channel, language = :language,
 		discreet = :discreet, consent_at = :consent_at, consent_by = :consent_by, opted_out_at = :opted_out_at,

@@ -342,7 +342,7 @@ func (tx *Tx) ReplanRecurring(ctx context.Context, r Recurring, afterID, upToID 
 			FROM people p
 			WHERE p.id = nudges.person_id AND nudges.person_id > ? AND nudges.person_id <= ? AND nudges.scheme_id = ?
 			AND nudges.status = 'planned' AND nudges.kind = 'checkin' AND substr(nudges.key, 1, ?) = ?
-			AND p.status = 'active' AND p.opted_out_at IS NULL
+			AND p.status = 'active' AND p.opted_out_at IS NULL AND p.restricted_at IS NULL
 			AND NOT EXISTS (SELECT 1 FROM nudges older WHERE older.person_id = nudges.person_id AND older.id < nudges.id
 				AND older.status = 'planned' AND older.kind = 'checkin' AND substr(older.key, 1, ?) = ?)`,
 			cut, second, first, r.NewPrefix, cut, afterID, upToID, r.SchemeID, len(r.Prefix), r.Prefix, len(r.Prefix), r.Prefix)
@@ -364,7 +364,7 @@ func (tx *Tx) ReplanRecurring(ctx context.Context, r Recurring, afterID, upToID 
 	}
 	added, err := tx.exec(ctx, op, `INSERT INTO nudges (scheme_id, person_id, kind, key, due_at, dialogue_key, status, created_at)
 		SELECT p.scheme_id, p.id, 'checkin', `+tx.typed("?", "text")+` || p.id || ':' || `+unix+`, `+due+`, `+tx.typed("?", "text")+`, 'planned', `+tx.typed("?", "timestamptz")+`
-		FROM people p WHERE p.id > ? AND p.id <= ? AND p.scheme_id = ? AND p.status = 'active' AND p.opted_out_at IS NULL
+		FROM people p WHERE p.id > ? AND p.id <= ? AND p.scheme_id = ? AND p.status = 'active' AND p.opted_out_at IS NULL AND p.restricted_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.person_id = p.id AND n.person_id > ? AND n.person_id <= ?
 			AND n.status = 'planned' AND n.kind = 'checkin' AND substr(n.key, 1, ?) = ?)
 		ON CONFLICT (key) DO NOTHING`,

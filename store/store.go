@@ -371,3 +371,29 @@ func (tx *Tx) insert(ctx context.Context, op string, q string, args ...any) (int
 	}
 	return id, nil
 }
+
+// WeakTLS reports whether the PostgreSQL URL rawURL reaches a server on
+// another machine without verifying it: any sslmode but verify-full
+// (lib/pq's default, "require", encrypts but checks no certificate, so a
+// machine in the middle can read everything). It returns the sslmode in
+// force. SQLite files, sockets and local hosts (localhost, 127.0.0.0/8,
+// ::1) are never weak.
+func WeakTLS(rawURL string) (mode string, weak bool) {
+	if !isPostgres(rawURL) {
+		return "", false
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", false
+	}
+	mode = u.Query().Get("sslmode")
+	if mode == "" {
+		mode = "require"
+	}
+	host := u.Hostname()
+	if h := u.Query().Get("host"); h != "" {
+		host = h
+	}
+	local := host == "" || strings.HasPrefix(host, "/") || host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+	return mode, !local && mode != "verify-full"
+}

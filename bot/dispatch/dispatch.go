@@ -380,6 +380,14 @@ func (d *Dispatcher) checks(ctx context.Context, batch []store.Message, now time
 		}
 		if m.PersonID != nil {
 			st := states[*m.PersonID]
+			if st.Erased {
+				o.hold = "the person's record was erased"
+				continue
+			}
+			if st.Restricted && m.Kind != store.MessageSafetyNet {
+				o.hold = "processing of the person's record is restricted"
+				continue
+			}
 			if st.OptedOut && m.Kind != store.MessageKeyword && m.Kind != store.MessageSafetyNet {
 				o.hold = "the person has opted out"
 				continue

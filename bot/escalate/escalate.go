@@ -16,6 +16,11 @@
 // same transaction); this package sends it too, as a backstop, for an
 // urgent escalation still not marked notified after FirstNoticeGrace.
 //
+// The same loop runs the daily retention purge (store.DB.PurgeExpired):
+// its first tick of each UTC day removes the words of records whose
+// scheme's retention has run out since support ended. Every process runs
+// it; each record is purged once.
+//
 // It keeps no clock of its own: Loop.Now is injected, and Tick does one
 // pass, so tests drive it with a fake clock and no sleeping.
 package escalate
@@ -48,6 +53,8 @@ type Loop struct {
 	// Every is how often Run ticks; zero is 30 seconds.
 	Every  time.Duration
 	Logger *slog.Logger
+
+	purgedDay string // the UTC day of the last retention purge, "2006-01-02"
 }
 
 // Report says what one tick did.
@@ -55,6 +62,7 @@ type Report struct {
 	LinkWorkerNotices int // first urgent notices sent as a backstop
 	DutyNotices       int // urgent escalations passed to the duty contact
 	Digests           int // daily digests queued
+	Purged            store.PurgeReport
 }
 
 // Run ticks until ctx ends. A failed tick is logged and tried again at the
@@ -93,7 +101,8 @@ func (l *Loop) now() time.Time {
 }
 
 // Tick does one pass at the loop's current time: backstop notices to link
-// workers, notices to duty contacts, and digests that are due.
+// workers, notices to duty contacts, digests that are due, and the
+// retention purge once a day.
 func (l *Loop) Tick(ctx context.Context) (Report, error) {
 	var rep Report
 	now := l.now()
@@ -113,6 +122,16 @@ func (l *Loop) Tick(ctx context.Context) (Report, error) {
 	}
 	if err := l.digests(ctx, now, &rep); err != nil {
 		return rep, err
+	}
+	if day := now.UTC().Format(time.DateOnly); day != l.purgedDay {
+		if rep.Purged, err = l.DB.PurgeExpired(ctx, now); err != nil {
+			return rep, fmt.Errorf("retention purge: %w", err)
+		}
+		l.purgedDay = day
+		if rep.Purged.People > 0 {
+			l.logger().Info("retention purge", "people", rep.Purged.People, "messages", rep.Purged.Messages,
+				"answers", rep.Purged.Answers, "notes", rep.Purged.Notes)
+		}
 	}
 	return rep, nil
 }

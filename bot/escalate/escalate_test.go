@@ -377,3 +377,33 @@ func TestOnDuty(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestTheLoopPurgesExpiredRecordsOnceADay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newScene(t, db, twoAM, nil)
+		storetest.Inbound(t, db, s.person, func(m *store.Message) { m.Body = s.words })
+		ended := twoAM.AddDate(-store.DefaultRetentionYears, 0, 1) // expires in a day
+		p := s.person
+		p.Status, p.EndedAt = store.PersonEnded, &ended
+		if err := db.UpdatePerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if rep := s.tick(t); rep.Purged.People != 0 {
+			t.Fatalf("purged %+v while the record is within its retention", rep.Purged)
+		}
+		s.clock.Advance(21 * time.Hour) // 23:00 the same UTC day (London is on UTC in November): no second purge
+		if rep := s.tick(t); rep.Purged.People != 0 {
+			t.Fatalf("a second purge on the same day: %+v", rep.Purged)
+		}
+		s.clock.Advance(4 * time.Hour) // 03:00 the next day: the retention ran out at 02:00
+		rep := s.tick(t)
+		if rep.Purged.People != 1 || rep.Purged.Messages != 1 {
+			t.Fatalf("the next day's tick purged %+v, want the one message of the one person", rep.Purged)
+		}
+		thread, err := db.ListThread(ctx, p.ID, 10)
+		if err != nil || len(thread) != 1 || thread[0].Body != "" {
+			t.Fatalf("thread after the purge: %+v, %v; want the message kept without its words", thread, err)
+		}
+	})
+}

@@ -19,7 +19,7 @@ const maxReply = 1530
 // personAction runs fn in one transaction for a person of the viewer's
 // scope (404 for anyone else), then goes back to the person's page, to the
 // form it was done with and its confirmation (fn may choose it with
-// confirm). A refusal shows the page again with the reason next to the
+// confirm). Nothing is done to an erased record. A refusal shows the page again with the reason next to the
 // form and what was typed kept.
 func (a *app) personAction(w http.ResponseWriter, r *http.Request, what string, fn func(ctx context.Context, tx *store.Tx, v *viewer, p store.Person) error) {
 	id, ok := pathID(w, r, "id")
@@ -33,6 +33,9 @@ func (a *app) personAction(w http.ResponseWriter, r *http.Request, what string, 
 		p, err := tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope())
 		if err != nil {
 			return err
+		}
+		if p.ErasedAt != nil {
+			return formRefusal("This record was erased: nothing more can be done with it.")
 		}
 		return fn(ctx, tx, v, p)
 	})
@@ -71,7 +74,8 @@ func audit(ctx context.Context, tx *store.Tx, v *viewer, personID int64, action 
 		}
 		raw = b
 	}
-	e := store.AuditEvent{SchemeID: v.Worker.SchemeID, ActorID: &v.Worker.ID, Actor: v.Worker.Name, Action: action, PersonID: &personID, Detail: raw}
+	e := store.AuditEvent{SchemeID: v.Worker.SchemeID, ActorID: &v.Worker.ID, Actor: v.Worker.Name, Action: action, PersonID: &personID,
+		Detail: raw, Address: v.Address}
 	return tx.RecordAudit(ctx, &e)
 }
 
@@ -230,7 +234,8 @@ func (a *app) endSupport(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		confirm(ctx, "ended")
-		return audit(ctx, tx, v, p.ID, "person.support_ended", map[string]any{"reason": reason})
+		// The reason stays on the person, where erasure and retention reach it.
+		return audit(ctx, tx, v, p.ID, "person.support_ended", nil)
 	})
 }
 

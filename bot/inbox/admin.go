@@ -259,7 +259,7 @@ func (a *app) recordStaffAudit(ctx context.Context, tx *store.Tx, v *viewer, act
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	e := store.AuditEvent{SchemeID: v.Worker.SchemeID, ActorID: &v.Worker.ID, Actor: v.Worker.Name, Action: action, Detail: raw}
+	e := store.AuditEvent{SchemeID: v.Worker.SchemeID, ActorID: &v.Worker.ID, Actor: v.Worker.Name, Action: action, Detail: raw, Address: v.Address}
 	return tx.RecordAudit(ctx, &e)
 }
 
@@ -396,7 +396,7 @@ func (a *app) settingsPage(w http.ResponseWriter, r *http.Request, status int, p
 		return
 	}
 	a.render(w, r, status, "settings", map[string]any{"Problem": problem, "Scheme": s,
-		"AckMinutes": int(set.AckWithin / time.Minute), "DigestAt": set.DigestAt,
+		"AckMinutes": int(set.AckWithin / time.Minute), "DigestAt": set.DigestAt, "RetentionYears": s.RetentionYears(),
 		"SMSNumbers": strings.Join(numbers, "\n"), "TelegramBots": strings.Join(bots, "\n")})
 }
 
@@ -471,6 +471,17 @@ func (a *app) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Settings = settings
+	if y := strings.TrimSpace(r.PostFormValue("retention_years")); y != "" { // "": as it was
+		years, err := strconv.Atoi(y)
+		if err == nil {
+			settings, err = s.WithRetentionYears(years)
+		}
+		if err != nil {
+			a.settingsPage(w, r, http.StatusBadRequest, "Give the years to keep the words of a record after support ends, between 1 and 30 (the NHS Records Management Code's minimum for adult care records is 8).", s)
+			return
+		}
+		s.Settings = settings
+	}
 	if err := a.DB.UpdateScheme(r.Context(), s); err != nil {
 		a.storeError(w, r, "save settings", err)
 		return

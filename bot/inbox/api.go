@@ -373,8 +373,8 @@ func (a *app) apiEndSupport(w http.ResponseWriter, r *http.Request) {
 		if p, err = tx.GetPerson(r.Context(), id); err != nil {
 			return err
 		}
-		detail, _ := json.Marshal(map[string]any{"reason": in.Reason})
-		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.support_ended", PersonID: &p.ID, Detail: detail}
+		// The reason stays on the person, where erasure and retention reach it.
+		e := store.AuditEvent{SchemeID: schemeID, Actor: "api", Action: "person.support_ended", PersonID: &p.ID}
 		return tx.RecordAudit(r.Context(), &e)
 	})
 	if errors.Is(err, errAlreadyEnded) {

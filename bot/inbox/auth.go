@@ -47,7 +47,8 @@ type viewer struct {
 	Session store.Session
 	Scheme  store.Scheme
 	Loc     *time.Location
-	OnDuty  bool // covering the scheme's duty now
+	OnDuty  bool   // covering the scheme's duty now
+	Address string // the client's address, read through the trusted proxies, for the audit trail
 }
 
 // Admin reports whether the viewer manages the scheme.
@@ -180,6 +181,9 @@ func (a *app) loadViewer(r *http.Request) (*viewer, error) {
 	}
 	if v.Loc, err = v.Scheme.Location(); err != nil {
 		v.Loc = time.UTC
+	}
+	if addr := clientAddress(r, a.TrustedProxies); addr.IsValid() {
+		v.Address = addr.String()
 	}
 	return v, nil
 }

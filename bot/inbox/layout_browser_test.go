@@ -34,6 +34,7 @@ func TestBrowserPhoneLayoutAndContrast(t *testing.T) {
 			{"person-problem", ""}, // the person page after a refused contact, filled in below
 			{"admin", "/admin"},
 			{"workers", "/admin/workers"},
+			{"audit", "/admin/audit"},
 		}
 		for _, size := range []struct {
 			name string

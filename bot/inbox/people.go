@@ -32,6 +32,9 @@ var confirmations = map[string]string{
 	"reassigned": "Reassigned",
 	"ended":      "Support ended",
 	"invited":    "Invitation sent",
+	"restricted": "Processing restricted: nothing is sent to them",
+	"lifted":     "Restriction lifted",
+	"erased":     "Erased",
 }
 
 // confirmKey finds the confirmation an action leaves, in its context.
@@ -78,6 +81,8 @@ func sectionOf(what string, r *http.Request) string {
 		return "reassign"
 	case strings.HasPrefix(what, "escalation."):
 		return "escalation-" + r.PathValue("escalation")
+	case what == "data protection":
+		return "data-protection"
 	}
 	return "settings"
 }

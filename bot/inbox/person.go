@@ -93,8 +93,9 @@ type noteRow struct {
 	Author string
 }
 
-// person shows one person of the viewer's caseload, and marks their
-// messages read. Anyone outside the viewer's scope is 404.
+// person shows one person of the viewer's caseload and records the view
+// in the audit trail; their link worker opening it marks their messages
+// read. Anyone outside the viewer's scope is 404.
 func (a *app) person(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r, "id")
 	if !ok {
@@ -104,8 +105,11 @@ func (a *app) person(w http.ResponseWriter, r *http.Request) {
 }
 
 // showPerson renders the person page with status and the extra data (a
-// confirmation, or a problem and the form as typed); markRead marks the
-// person's messages read.
+// confirmation, or a problem and the form as typed), and records the view
+// ("person.viewed") in the audit trail. With markRead, the person's
+// messages are marked read if the viewer is their link worker (or they
+// have none): an admin's or a colleague's glance leaves them unread for
+// the link worker who must answer them.
 func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, status int, markRead bool, extra map[string]any) {
 	v := viewerOf(r)
 	ctx := r.Context()
@@ -118,7 +122,14 @@ func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, statu
 		if err := a.loadPerson(r, tx, &pg); err != nil {
 			return err
 		}
-		if !markRead {
+		var detail map[string]any
+		if pg.All {
+			detail = map[string]any{"thread": "all"}
+		}
+		if err := audit(ctx, tx, v, id, "person.viewed", detail); err != nil {
+			return err
+		}
+		if !markRead || !answersFor(v, pg.Person) {
 			return nil
 		}
 		return tx.MarkRead(ctx, id)
@@ -147,7 +158,19 @@ func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, statu
 	a.render(w, r, status, "person", data)
 }
 
-// personThread is the thread alone, for the live update.
+// answersFor reports whether v is the one who answers p's messages: their
+// link worker, or anyone who can see them when they have none.
+func answersFor(v *viewer, p store.Person) bool {
+	return p.LinkWorkerID == nil || *p.LinkWorkerID == v.Worker.ID
+}
+
+// threadViewGap is how long after one recorded view of a person the live
+// update of the thread on the same page is not recorded again.
+const threadViewGap = 10 * time.Minute
+
+// personThread is the thread alone, for the live update. It is recorded
+// in the audit trail ("person.thread_viewed") unless the viewer's last
+// view of the person was recorded within threadViewGap: the page polls.
 func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r, "id")
 	if !ok {
@@ -156,6 +179,7 @@ func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
 	v := viewerOf(r)
 	ctx := r.Context()
 	var pg personPage
+	var recorded bool // a view of the person by v is recorded within threadViewGap
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if pg.Person, err = tx.GetPersonInScope(ctx, id, v.Worker.SchemeID, v.Scope()); err != nil {
@@ -170,8 +194,18 @@ func (a *app) personThread(w http.ResponseWriter, r *http.Request) {
 		}
 		escalations, err := tx.ListPersonEscalations(ctx, id)
 		markRaised(pg.Thread, escalations)
+		if err != nil {
+			return err
+		}
+		// Read here, so the poll takes the write lock only when it records.
+		recent, err := tx.SearchAudit(ctx, store.AuditQuery{SchemeID: v.Worker.SchemeID, PersonID: id, ActorID: v.Worker.ID,
+			Action: "person.", From: tx.Now().Add(-threadViewGap), Limit: 1})
+		recorded = len(recent) > 0
 		return err
 	})
+	if err == nil && !recorded {
+		err = a.DB.InTx(ctx, func(tx *store.Tx) error { return audit(ctx, tx, v, id, "person.thread_viewed", nil) })
+	}
 	if err != nil {
 		a.storeError(w, r, "thread", err)
 		return

@@ -216,6 +216,11 @@ func Check(ctx context.Context, tx *store.Tx, scheme store.Scheme, in Input) (st
 	} else {
 		p.Phone = &e164
 	}
+	if erased, err := tx.AddressErased(ctx, p); err != nil {
+		return p, nil, fmt.Errorf("check erased addresses: %w", err)
+	} else if erased {
+		bad("phone", "belonged to someone whose record this scheme erased at their request: they must not be contacted with it again")
+	}
 	checkDetails(in, now, &p, bad)
 	if s := strings.TrimSpace(in.ReferredAt); s != "" {
 		if t, ok := ParseTime(s, loc); !ok {

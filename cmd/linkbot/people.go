@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 
 	"github.com/linkbot/linkbot/bot/referral"
+	"github.com/linkbot/linkbot/bot/subjectaccess"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -93,4 +97,87 @@ func count(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+const personUsage = `person export --scheme SCHEME --id ID [--out FILE.zip]
+
+Writes everything the scheme holds about one person (a subject access
+request): a zip with a readable HTML page (print it to PDF) and the same as
+JSON, as the person page's "Download everything held about them" does. The
+export is recorded in the person's audit trail as done from the command
+line by the operating-system user running it. --out defaults to
+linkbot-subject-access-ID.zip in the current directory; "-" writes the zip
+to standard output.`
+
+func runPerson(ctx context.Context, args []string, io stdio) error {
+	if len(args) == 0 || args[0] != "export" {
+		return subcommandUsage(args, io, personUsage)
+	}
+	cfg := configFromEnv("")
+	fs := newFlags("person export", personUsage, io)
+	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	schemeRef := fs.String("scheme", "", "the scheme's name or id (required)")
+	id := fs.Int64("id", 0, "the person's id, as in their page's address /people/ID (required)")
+	out := fs.String("out", "", "the zip to write; - for standard output")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *schemeRef == "" || *id <= 0 || fs.NArg() > 0 {
+		return exitError{code: 2, msg: "linkbot person export: give the scheme and the person: linkbot person export --scheme SCHEME --id ID"}
+	}
+	if *out == "" {
+		*out = subjectaccess.FileName(*id)
+	}
+	db, err := openForCommand(ctx, "person export", cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var zipped bytes.Buffer
+	var e subjectaccess.Export
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		scheme, err := findScheme(ctx, tx, *schemeRef)
+		if err != nil {
+			return err
+		}
+		p, err := tx.GetPerson(ctx, *id)
+		if store.ErrorCode(err) == store.NotFound || (err == nil && p.SchemeID != scheme.ID) {
+			return fmt.Errorf("scheme %q has no person %d", scheme.Name, *id)
+		} else if err != nil {
+			return err
+		}
+		if e, err = subjectaccess.Collect(ctx, tx, p.ID); err != nil {
+			return err
+		}
+		if err := subjectaccess.WriteZip(&zipped, e); err != nil {
+			return err
+		}
+		detail, err := json.Marshal(map[string]any{"messages": len(e.Messages)})
+		if err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, &store.AuditEvent{SchemeID: scheme.ID, Actor: "command line: " + osUser(),
+			Action: "person.exported", PersonID: &p.ID, Detail: detail})
+	})
+	if err != nil {
+		return exitError{code: 1, msg: "linkbot person export: " + err.Error()}
+	}
+	if *out == "-" {
+		_, err = io.out.Write(zipped.Bytes())
+		return err
+	}
+	if err := os.WriteFile(*out, zipped.Bytes(), 0o600); err != nil {
+		return exitError{code: 1, msg: "linkbot person export: " + err.Error()}
+	}
+	fmt.Fprintf(io.err, "Wrote %s: %s, %s, %s.\n", *out, count(len(e.Messages), "message"), count(len(e.Answers), "answer"), count(len(e.Notes), "note"))
+	return nil
+}
+
+// osUser names the operating-system user running the command, for the
+// audit trail.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown user"
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+
+	"github.com/linkbot/linkbot/store"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) error {
@@ -18,6 +20,10 @@ func runServe(ctx context.Context, args []string, io stdio) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(io.err, nil))
 	defer useLogger(logger)() // webhook packages log through slog's default
+	if mode, weak := store.WeakTLS(cfg.databaseURL); weak {
+		logger.Warn("the database connection does not verify the server: set sslmode=verify-full in LINKBOT_DATABASE_URL (with sslrootcert= the server's CA) so no one between Linkbot and PostgreSQL can read or change what it stores",
+			"sslmode", mode)
+	}
 	db, err := openDatabase(ctx, cfg.databaseURL)
 	if err != nil {
 		return exitError{code: 1, msg: "linkbot serve: " + err.Error()}
