@@ -33,13 +33,17 @@ type Result struct {
 // Classifier labels messages with the safety rules and the trained model.
 // It is safe for concurrent use.
 type Classifier struct {
-	rules     *ruleSet
-	w         *weights
+	rules *ruleSet
+	// models are the members of the model: networks of one configuration
+	// trained with different seeds, whose probabilities are averaged (an
+	// ensemble; one member is a single model).
+	models    []*weights
 	threshold float64
 	scratch   sync.Pool // *scratch
 }
 
 type scratch struct {
+	base    []int // the message's feature ids, before each member keeps its known ones
 	ids     []int
 	all     []int // every feature occurrence, for explain
 	x, h, u []float32
@@ -50,8 +54,9 @@ type scratch struct {
 	score   []float32       // per word
 }
 
-// newClassifier joins the lexicon and trained weights.
-func newClassifier(w *weights, threshold float64) (*Classifier, error) {
+// newClassifier joins the lexicon and the trained weights of one or more
+// members, all of one shape.
+func newClassifier(models []*weights, threshold float64) (*Classifier, error) {
 	rs, err := newRuleSet(Lexicon)
 	if err != nil {
 		return nil, err
@@ -59,10 +64,19 @@ func newClassifier(w *weights, threshold float64) (*Classifier, error) {
 	if threshold <= 0 || threshold >= 1 {
 		return nil, fmt.Errorf("risk threshold %v outside (0, 1)", threshold)
 	}
-	if w.known == nil {
-		w.markKnown()
+	if len(models) == 0 {
+		return nil, fmt.Errorf("no model")
 	}
-	c := &Classifier{rules: rs, w: w, threshold: threshold}
+	w := models[0]
+	for _, m := range models {
+		if m.features != w.features || m.dim != w.dim || m.hidden != w.hidden || m.conv != w.conv || m.riskHead != w.riskHead {
+			return nil, fmt.Errorf("the members of the model differ in shape")
+		}
+		if m.known == nil {
+			m.markKnown()
+		}
+	}
+	c := &Classifier{rules: rs, models: models, threshold: threshold}
 	c.scratch.New = func() any {
 		return &scratch{ids: make([]int, 0, 256), x: make([]float32, w.inputs()), h: make([]float32, w.hidden), u: make([]float32, w.inputs()), arg: make([]int32, w.conv)}
 	}
@@ -102,12 +116,29 @@ func (c *Classifier) probabilities(words []string) [numLabels]float64 {
 	return c.run(words, s)
 }
 
-// run runs the model on normalised words with scratch space s, leaving the
-// hidden activations in s.h.
+// run runs the model on normalised words with scratch space s: the mean
+// of its members' probabilities.
 func (c *Classifier) run(words []string, s *scratch) [numLabels]float64 {
-	s.ids = c.w.knownIDs(c.w.features.featureIDs(words, s.ids))
-	s.win = c.w.convInput(words, s.x, s.arg, s.win)
-	return c.w.probabilities(s.ids, s.x, s.h)
+	s.base = c.models[0].features.featureIDs(words, s.base)
+	if len(c.models) == 1 {
+		return c.runMember(c.models[0], words, s)
+	}
+	var mean [numLabels]float64
+	for _, w := range c.models {
+		p := c.runMember(w, words, s)
+		for k := range mean {
+			mean[k] += p[k] / float64(len(c.models))
+		}
+	}
+	return mean
+}
+
+// runMember runs one member on words whose feature ids are in s.base,
+// leaving its known ids in s.ids and its hidden activations in s.h.
+func (c *Classifier) runMember(w *weights, words []string, s *scratch) [numLabels]float64 {
+	s.ids = w.knownIDs(append(s.ids[:0], s.base...))
+	s.win = w.convInput(words, s.x, s.arg, s.win)
+	return w.probabilities(s.ids, s.x, s.h)
 }
 
 // explain returns the words that weighed most towards risk in the last run
@@ -115,10 +146,25 @@ func (c *Classifier) run(words []string, s *scratch) [numLabels]float64 {
 // positive). A feature's weight is its first-order share of the risk
 // log-odds — the gradient at the message's pooled input times the
 // feature's pooled vector — and a feature of a word pair is shared
-// equally between the two words. Cost: one pass over the layers and one
-// dot product per feature, and only for messages the model makes urgent.
+// equally between the two words. With several members, a word's weight is
+// the sum of its weights in each (each member run again on the message).
+// Cost: one pass over the layers and one dot product per feature per
+// member, and only for messages the model makes urgent.
 func (c *Classifier) explain(words []string, probs [numLabels]float64, s *scratch) []string {
-	w := c.w
+	s.score = append(s.score[:0], make([]float32, len(words))...)
+	if len(c.models) == 1 {
+		c.weigh(c.models[0], words, probs, s)
+	} else {
+		for _, w := range c.models {
+			c.weigh(w, words, c.runMember(w, words, s), s)
+		}
+	}
+	return c.heaviest(words, s)
+}
+
+// weigh adds to s.score each word's weight towards risk in member w, whose
+// last run on s gave probs.
+func (c *Classifier) weigh(w *weights, words []string, probs [numLabels]float64, s *scratch) {
 	w.riskDirection(s.h, probs, s.u)
 	// The pooling scale of each bag: known distinct ids per bag.
 	var perBag [2]int
@@ -145,7 +191,6 @@ func (c *Classifier) explain(words []string, probs [numLabels]float64, s *scratc
 	for _, id := range all {
 		seen[id]++
 	}
-	s.score = append(s.score[:0], make([]float32, len(words))...)
 	for k, id := range all {
 		wt, ok := s.weight[id]
 		if !ok {
@@ -186,7 +231,11 @@ func (c *Classifier) explain(words []string, probs [numLabels]float64, s *scratc
 			}
 		}
 	}
-	// Sum a word's weight over its repeats; keep the heaviest words.
+}
+
+// heaviest returns the words of s.score that weighed most towards risk:
+// a word's weight summed over its repeats, content words first.
+func (c *Classifier) heaviest(words []string, s *scratch) []string {
 	total := map[string]float32{}
 	var order []string
 	for i, word := range words {

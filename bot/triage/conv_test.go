@@ -57,7 +57,7 @@ func TestWordOrderBranchIsDeterministicAndAgreesWithSpago(t *testing.T) {
 	if !moved {
 		t.Error("the word-order branch did not train")
 	}
-	c, err := newClassifier(a, 0.5)
+	c, err := newClassifier([]*weights{a}, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestRiskHeadSurvivesWriteAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := newClassifier(w, 0.3)
+	c, err := newClassifier([]*weights{w}, 0.3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestRiskHeadSurvivesWriteAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.w.riskHead {
+	if !again.models[0].riskHead {
 		t.Fatal("risk head lost")
 	}
 	for _, e := range train[:20] {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -40,7 +41,13 @@ func TestCrossValidationExperiment(t *testing.T) {
 	// (out of fold, at the same thresholds): the earliest lines, by the
 	// writer of the dev set, are the closest to it in the training set.
 	first, _ := strconv.Atoi(os.Getenv("TRIAGE_EXPERIMENT_SCORE_FIRST"))
-	rules, err := newRuleSet(Lexicon)
+	// As Train chooses the threshold: without the rules written from the
+	// training set's own misses, unless TRIAGE_EXPERIMENT_ALL_RULES is set.
+	lexicon := coreLexicon
+	if os.Getenv("TRIAGE_EXPERIMENT_ALL_RULES") != "" {
+		lexicon = Lexicon
+	}
+	rules, err := newRuleSet(lexicon)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +116,20 @@ func TestCrossValidationExperiment(t *testing.T) {
 	if os.Getenv("TRIAGE_EXPERIMENT_AVERAGE") != "" && len(overrides) > 1 {
 		t.Log(report("mean of the configurations above", mean))
 	}
+	// TRIAGE_EXPERIMENT_DUMP=file writes, for the mean of the
+	// configurations, one line per training example: line number, label,
+	// whether a rule matched, P(risk) out of fold, and the text — to read
+	// the hardest risk messages and the worst false alarms of the
+	// training set (never of dev, test or other writers).
+	if path := os.Getenv("TRIAGE_EXPERIMENT_DUMP"); path != "" {
+		var b strings.Builder
+		for i, e := range train {
+			fmt.Fprintf(&b, "%d\t%s\t%v\t%.4f\t%s\n", i+1, e.Label, ruled[i], mean[i][Risk], e.Text)
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func fnvString(s string) uint64 {
@@ -155,7 +176,7 @@ func runConfig(t *testing.T, train []Example, cfg TrainConfig, o json.RawMessage
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := newClassifier(w, 0.5)
+	c, _ := newClassifier([]*weights{w}, 0.5)
 	fit := 0
 	for _, e := range train[:len(train)/5] {
 		if decide(c.probabilities(normaliseTokens(e.Text)), false, 2) == e.Label || (e.Label == Risk && c.probabilities(normaliseTokens(e.Text))[Risk] > 0.5) {

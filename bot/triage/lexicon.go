@@ -1,5 +1,7 @@
 package triage
 
+import "slices"
+
 // The safety lexicon: phrases that always make a message urgent.
 //
 // How to read and extend it
@@ -95,8 +97,13 @@ var wordClasses = map[string]string{
 }
 
 // Lexicon is the curated list of risk phrases, matched after normalisation
-// (normalise.go).
-var Lexicon = []Entry{
+// (normalise.go): the core list and the rules written from the training
+// set's own out-of-fold misses.
+var Lexicon = append(slices.Clip(coreLexicon), fromTrainingMisses...)
+
+// coreLexicon holds the rules that choose the risk threshold with the
+// model (Train): all but fromTrainingMisses.
+var coreLexicon = []Entry{
 	// First and third person, written once with word classes.
 	{Suicide, "@killing @self", "they keep talking about killing themselves"},
 	{Suicide, "tried|tries|trying|attempted|attempting to kill|hang|drown|gas|poison|shoot @self", "my brother tried to hang himself on Saturday"},
@@ -672,6 +679,37 @@ var Lexicon = []Entry{
 	{Crisis, "i am scared i will do", "I'm scared I'll do something to myself"},
 }
 
+// fromTrainingMisses are rules written (issue 17) for the warning signs
+// that no rule caught and the model ranked lowest among the training
+// set's risk messages out of fold: a plan made, a day chosen, a note's
+// words, leaving and not coming back, a gun to hand, medicine stopped on
+// purpose, fear at home at night, no more appointments needed. Each is
+// written as the warning sign in general (NHS and Samaritans: talk of a
+// plan or a date, goodbyes, "by the time you read this"), not as the line
+// it came from, and matches no non-risk line of the four data files.
+// They make a message urgent like any rule, but Train leaves them out
+// when it chooses the threshold: they would count as catching the very
+// training messages they were written from, and so lift the threshold
+// (0.15 to 0.27 for the shipped seed, 0.33 for a three-network ensemble,
+// which then missed a dev risk message the model used to catch).
+var fromTrainingMisses = []Entry{
+	{Suicide, "already chosen|picked|set|decided a|the|my day|date $", "and don't tell me to ring samaritans. I've already chosen a day"},
+	{Suicide, "drive|walk|swim and not coming|come back", "going for a drive and not coming back"},
+	{Suicide, "want|wanting|wants out for_good|forever|permanently", "I want out for good"},
+	{Suicide, "by the time you read this", "by the time you read this it will be over"},
+	{Suicide, "still here for now", "yes I'm still here, for now"},
+	{Suicide, "i_have|i_have_got made my plans|plan $", "not for much longer, I've made my plans"},
+	{Suicide, "i will be gone by then|tomorrow|the_morning|next_week $", "don't bother rearranging, I'll be gone by then"},
+	{Suicide, "tell the_group|everyone|everybody|them|him|her|@kin i am sorry $", "please tell the group I'm sorry"},
+	{Suicide, "left|leaving|written|wrote|writing a letter|letters|note for [@poss|our] @kin|everyone", "I've cleared out my room and left a letter for mum"},
+	{Suicide, "stopped taking @poss|the tablets|meds|medication|heart_tablets|insulin deliberately|on_purpose", "I've stopped taking the heart tablets deliberately"},
+	{Method, "here with @poss|a|the [dad_is|dads|old] [old] shotgun|gun|rifle", "now I'm sat here with my dad's old shotgun"},
+	{Abuse, "scared|afraid|frightened|terrified to [go_to] sleep|go_home because of him|her|them", "I'm scared to go to sleep because of him"},
+	{Abuse, "hitting|beating|hurting|abusing my little|baby|big|younger|older|step @kin", "my stepdad is hitting my little sister, I can hear it"},
+	{Crisis, "i am not ok please call|ring me", "i'm not ok, please call me now"},
+	{Suicide, "will not need any_more_appointments|any_more_sessions|any_more_calls|any_more_visits|the_group|the_appointments|the_sessions after this|today|tomorrow", "I won't need any more appointments after this week"},
+}
+
 // Words that turn a match into something else. Each was found in
 // training replies that are not risk; a suppressed match is left to the
 // model, which has been trained on denials, recovery and bereavement alike.
@@ -712,6 +750,8 @@ var harmlessIdioms = []string{
 	"took|taken my phone to play",
 	"chest pain|pains turned_out|was_nothing|was_just|was_only",
 	"fence|wall|roof|ceiling|shed|tent|shelf|shelves|chair|bed|cake|deal|plans|business|bridge|market collapsed",
+	// Work up on a roof (issue 17's new training lines).
+	"[i_am|he_is|she_is|we_are|they_are] on the roof helping|fixing|mending|clearing|cleaning|sorting|doing|replacing|with_the_gutters|with_the_aerial",
 	// Talk about overdoses that is about training and prevention, and
 	// rules about food that are not about going without.
 	"overdose|overdoses awareness|prevention|training|course|kit|kits|response|day|deaths|statistics|workshop|talk|session|first_aid",

@@ -32,7 +32,7 @@ type ModelCard struct {
 // NewModelCard scores c on the dev examples and, when there are any, the
 // test examples.
 func NewModelCard(c *Classifier, rep TrainReport, dev, test []Example) ModelCard {
-	card := ModelCard{FormatVersion: c.w.fileVersion(), Train: rep, Dev: Evaluate(c, dev)}
+	card := ModelCard{FormatVersion: c.fileVersion(), Train: rep, Dev: Evaluate(c, dev)}
 	if len(test) > 0 {
 		m := Evaluate(c, test)
 		card.Test = &m

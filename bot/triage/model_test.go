@@ -117,33 +117,59 @@ func TestEmbeddedModelReproducesTheDevScoresRecordedWhenItWasTrained(t *testing.
 	}
 }
 
+// The binary may grow by 8 MB at most for the model (issue 17); the
+// weights are most of it.
 func TestEmbeddedWeightsAreAFewMegabytesAtMost(t *testing.T) {
-	if n := len(embeddedWeights); n > 4<<20 {
+	if n := len(embeddedWeights); n > 8<<20 {
 		t.Errorf("embedded weights are %d bytes", n)
 	}
 }
 
 func TestFastPathAgreesWithTheSpagoForwardPass(t *testing.T) {
 	c := mustDefault(t)
-	net := networkFromWeights(c.w)
-	for _, e := range mustRead(t, "data/dev.tsv") {
-		ids := c.w.knownIDs(c.w.features.featureIDs(normaliseTokens(e.Text), nil))
-		if len(ids) == 0 {
-			continue
-		}
-		x := make([]float32, c.w.inputs())
-		c.w.convInput(normaliseTokens(e.Text), x, make([]int32, c.w.conv), nil)
-		fast := c.w.probabilities(ids, x, make([]float32, c.w.hidden))
-		win, rows := []float32(nil), 0
-		if c.w.conv > 0 {
-			win, rows = windowsOf(c.w.vec, normaliseTokens(e.Text), 0, nil, nil)
-		}
-		logits := net.logits(ids, win, rows).Value().(mat.Matrix).Data().F64()
-		probs := probsOf(logits, c.w.riskHead)
-		for k, p := range probs {
-			if math.Abs(p-fast[k]) > 1e-4 {
-				t.Fatalf("%q: label %s: spago %.6f, fast path %.6f", e.Text, Label(k), p, fast[k])
+	for m, w := range c.models {
+		net := networkFromWeights(w)
+		for _, e := range mustRead(t, "data/dev.tsv") {
+			ids := w.knownIDs(w.features.featureIDs(normaliseTokens(e.Text), nil))
+			if len(ids) == 0 {
+				continue
 			}
+			x := make([]float32, w.inputs())
+			w.convInput(normaliseTokens(e.Text), x, make([]int32, w.conv), nil)
+			fast := w.probabilities(ids, x, make([]float32, w.hidden))
+			win, rows := []float32(nil), 0
+			if w.conv > 0 {
+				win, rows = windowsOf(w.vec, normaliseTokens(e.Text), 0, nil, nil)
+			}
+			logits := net.logits(ids, win, rows).Value().(mat.Matrix).Data().F64()
+			probs := probsOf(logits, w.riskHead)
+			for k, p := range probs {
+				if math.Abs(p-fast[k]) > 1e-4 {
+					t.Fatalf("member %d, %q: label %s: spago %.6f, fast path %.6f", m, e.Text, Label(k), p, fast[k])
+				}
+			}
+		}
+	}
+}
+
+// An ensemble's probabilities are the mean of its members' (each member
+// alone is a classifier of its own).
+func TestAnEnsembleAveragesItsMembers(t *testing.T) {
+	c := mustDefault(t)
+	if len(c.models) < 2 {
+		t.Skip("the embedded model is one network")
+	}
+	for _, e := range mustRead(t, "data/dev.tsv")[:100] {
+		var want float64
+		for _, w := range c.models {
+			one, err := newClassifier([]*weights{w}, c.threshold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want += one.Classify(e.Text).RiskProbability / float64(len(c.models))
+		}
+		if got := c.Classify(e.Text).RiskProbability; math.Abs(got-want) > 1e-9 {
+			t.Fatalf("%q: P(risk) %.6f, mean of the members %.6f", e.Text, got, want)
 		}
 	}
 }
@@ -165,6 +191,69 @@ func TestTrainingIsDeterministic(t *testing.T) {
 			if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
 				t.Fatalf("%s[%d]: %v then %v", name, i, pair[0][i], pair[1][i])
 			}
+		}
+	}
+}
+
+// Members are trained side by side; each must come out as it would alone.
+func TestEnsembleTrainingIsDeterministic(t *testing.T) {
+	train := mustRead(t, "data/train.tsv")[:300]
+	cfg := DefaultTrainConfig()
+	cfg.Buckets, cfg.Epochs, cfg.Ensemble = 1<<12, 2, 3
+	a, err := trainModels(train, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := trainModels(train, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := cfg
+	one.Seed += 2
+	alone, err := trainNetwork(train, one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 3 || len(b) != 3 {
+		t.Fatalf("%d and %d members, want 3", len(a), len(b))
+	}
+	for k := range a {
+		for i := range a[k].w1 {
+			if math.Float32bits(a[k].w1[i]) != math.Float32bits(b[k].w1[i]) {
+				t.Fatalf("member %d w1[%d]: %v then %v", k, i, a[k].w1[i], b[k].w1[i])
+			}
+		}
+	}
+	for i := range alone.emb {
+		if math.Float32bits(alone.emb[i]) != math.Float32bits(a[2].emb[i]) {
+			t.Fatalf("member 2 emb[%d]: %v, trained alone %v", i, a[2].emb[i], alone.emb[i])
+		}
+	}
+	if slices.Equal(a[0].w1, a[1].w1) {
+		t.Error("members 0 and 1 are the same network: the seed did not move")
+	}
+}
+
+func TestAnEnsembleSurvivesWriteAndLoad(t *testing.T) {
+	w := mustDefault(t).models[0]
+	c, err := newClassifier([]*weights{w, w}, 0.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.models) != 2 || again.threshold != 0.3 || again.fileVersion() != 4 {
+		t.Fatalf("%d members, threshold %v, version %d", len(again.models), again.threshold, again.fileVersion())
+	}
+	for _, s := range []string{"can we move Thursday", "I want to die", "lovely day"} {
+		if a, b := c.Classify(s), again.Classify(s); a.RiskProbability != b.RiskProbability || a.Label != b.Label || a.Reason != b.Reason {
+			t.Errorf("%q: %+v, after round trip %+v", s, a, b)
 		}
 	}
 }

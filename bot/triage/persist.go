@@ -33,9 +33,17 @@ import (
 // A model without the word-order branch is written as version 2. A model
 // with it needs the word vector table it was trained with
 // (model/vectors.bin.gz): loading checks the table's checksum.
+//
+// Version 4 holds an ensemble, several members whose probabilities are
+// averaged:
+//
+//	magic    [8]byte  "LBTRIAGE"
+//	version  uint32   4
+//	members  uint32
+//	members × { everything of version 3 after its version field }
 const (
 	fileMagic   = "LBTRIAGE"
-	fileVersion = 3
+	fileVersion = 4
 )
 
 // WriteTo writes the classifier's weights and threshold in the format
@@ -47,21 +55,42 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 		return 0, err
 	}
 	bw := bufio.NewWriter(zw)
-	m := c.w
 	put := func(v any) {
 		if err == nil {
 			err = binary.Write(bw, binary.LittleEndian, v)
 		}
 	}
-	version := m.fileVersion()
+	version := c.fileVersion()
 	put([]byte(fileMagic))
 	put(uint32(version))
+	if version == 4 {
+		put(uint32(len(c.models)))
+		for _, m := range c.models {
+			writeMember(put, m, c.threshold, 3)
+		}
+	} else {
+		writeMember(put, c.models[0], c.threshold, version)
+	}
+	if err != nil {
+		return cw.n, fmt.Errorf("write triage weights: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, fmt.Errorf("write triage weights: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return cw.n, fmt.Errorf("write triage weights: %w", err)
+	}
+	return cw.n, nil
+}
+
+// writeMember writes one network's part of the file, as version says.
+func writeMember(put func(any), m *weights, threshold float64, version int) {
 	for _, v := range []int{m.features.Buckets, m.features.MinNgram, m.features.MaxNgram, m.dim, m.hidden, int(numLabels)} {
 		put(uint32(v))
 	}
 	put(uint32(max(m.features.Bags, 1)))
 	put(uint32(m.features.Pool))
-	put(c.threshold)
+	put(threshold)
 	if version >= 3 {
 		put(uint32(m.conv))
 		var vdims int
@@ -99,37 +128,34 @@ func (c *Classifier) WriteTo(w io.Writer) (int64, error) {
 		}
 		put(half)
 	}
-	if err != nil {
-		return cw.n, fmt.Errorf("write triage weights: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return cw.n, fmt.Errorf("write triage weights: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return cw.n, fmt.Errorf("write triage weights: %w", err)
-	}
-	return cw.n, nil
 }
 
-// fileVersion is the version WriteTo writes w in: 3 with the word-order
-// branch, else 2.
-func (w *weights) fileVersion() int {
-	if w.conv > 0 || w.riskHead {
+// fileVersion is the version WriteTo writes c in: 4 for an ensemble, 3
+// for one network with the word-order branch or the risk head, else 2.
+func (c *Classifier) fileVersion() int {
+	w := c.models[0]
+	switch {
+	case len(c.models) > 1:
+		return 4
+	case w.conv > 0 || w.riskHead:
 		return 3
 	}
 	return 2
 }
 
+// maxMembers bounds the members a file may hold.
+const maxMembers = 64
+
 // Load reads a classifier written by WriteTo.
 func Load(r io.Reader) (*Classifier, error) {
-	w, threshold, err := readWeights(r)
+	models, threshold, err := readWeights(r)
 	if err != nil {
 		return nil, fmt.Errorf("read triage weights: %w", err)
 	}
-	return newClassifier(w, threshold)
+	return newClassifier(models, threshold)
 }
 
-func readWeights(r io.Reader) (*weights, float64, error) {
+func readWeights(r io.Reader) ([]*weights, float64, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, 0, err
@@ -152,6 +178,34 @@ func readWeights(r io.Reader) (*weights, float64, error) {
 	}
 	if version < 1 || version > fileVersion {
 		return nil, 0, fmt.Errorf("weights file version %d, this build reads 1 to %d", version, fileVersion)
+	}
+	members := uint32(1)
+	if version == 4 {
+		get(&members)
+		version = 3
+		if err == nil && (members < 1 || members > maxMembers) {
+			return nil, 0, fmt.Errorf("%d members", members)
+		}
+	}
+	var models []*weights
+	var threshold float64
+	for range members {
+		w, t, err := readMember(br, version)
+		if err != nil {
+			return nil, 0, err
+		}
+		models, threshold = append(models, w), t
+	}
+	return models, threshold, nil
+}
+
+// readMember reads one network's part of the file, as version says.
+func readMember(br io.Reader, version uint32) (*weights, float64, error) {
+	var err error
+	get := func(v any) {
+		if err == nil {
+			err = binary.Read(br, binary.LittleEndian, v)
+		}
 	}
 	var hdr [6]uint32
 	get(&hdr)

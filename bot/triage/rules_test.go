@@ -124,7 +124,7 @@ var knownRuleFalseAlarms = map[string]bool{
 
 func TestNoRuleMatchesADatasetLineThatIsNotRisk(t *testing.T) {
 	rs := mustRules(t, Lexicon)
-	for _, path := range []string{"data/train.tsv", "data/dev.tsv", "data/other-writers.tsv"} {
+	for _, path := range []string{"data/train.tsv", "data/dev.tsv", "data/other-writers.tsv", "data/issue17-negatives.tsv"} {
 		ex, err := ReadExamplesFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -342,6 +342,22 @@ func TestWarningSignsOfEndingThingsAndPuttingAffairsInOrder(t *testing.T) {
 		"my uncle's given his dog away",
 		"gave my cat to my sister, she'll look after her better than me",
 		"I've given my dog to my neighbour for good",
+		// issue 17
+		"don't ring me, I've already chosen a day",
+		"going for a drive and not coming back",
+		"I want out for good",
+		"by the time you read this it will be over",
+		"I'm still here for now",
+		"I've made my plans",
+		"I'll be gone by then",
+		"tell mum I'm sorry",
+		"left a letter for my son",
+		"she's stopped taking her meds on purpose",
+		"sat here with a gun",
+		"I'm scared to go home because of him",
+		"he's hitting my little brother",
+		"I'm not ok please ring me",
+		"I won't need any more appointments after this week",
 	} {
 		if _, ok := rs.match(normaliseTokens(s)); !ok {
 			t.Errorf("%q matched no rule (normalised %q)", s, Normalise(s))
@@ -365,6 +381,13 @@ func TestGuardsKeepHarmlessPhrasesOffTheRules(t *testing.T) {
 		"my head says do it but my knees say no",
 		"the head says do it online",
 		"I've moved to my daughter's for good",
+		"I'm on the roof fixing the aerial",
+		"I'm going for a drive up the coast, back for tea",
+		"I said I'd go, I will go",
+		"I've been prescribed sertraline, started yesterday",
+		"the pain clinic said to keep up with the exercises",
+		"I won't need the calls anymore, I've got a job",
+		"I've chosen the date for the wedding, it's in June",
 	} {
 		if m, ok := rs.match(normaliseTokens(s)); ok {
 			t.Errorf("%q matched %q (%q)", s, m.Phrase, m.Pattern)
@@ -378,9 +401,43 @@ func TestGuardsKeepHarmlessPhrasesOffTheRules(t *testing.T) {
 		"no food since Tuesday",
 		"thinking about ending things with pills",
 		"my head says do it",
+		"I'm on the roof",
+		"I'm on the roof and I'm going to jump",
 	} {
 		if _, ok := rs.match(normaliseTokens(s)); !ok {
 			t.Errorf("%q matched no rule", s)
 		}
+	}
+}
+
+// The threshold is chosen without the rules written from the training
+// set's own misses: the embedded model's card counts the training risk
+// messages the core rules miss, which the model alone must catch.
+func TestRulesWrittenFromTrainingMissesDoNotChooseTheThreshold(t *testing.T) {
+	card, err := EmbeddedCard()
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, all := mustRules(t, coreLexicon), mustRules(t, Lexicon)
+	var missedCore, missedAll int
+	for _, e := range mustRead(t, "data/train.tsv") {
+		if e.Label != Risk {
+			continue
+		}
+		if _, ok := core.match(normaliseTokens(e.Text)); !ok {
+			missedCore++
+		}
+		if _, ok := all.match(normaliseTokens(e.Text)); !ok {
+			missedAll++
+		}
+	}
+	if card.Train.OutOfFoldRiskMissedByRules != missedCore {
+		t.Errorf("card: %d training risk messages left to the model, the core rules leave %d", card.Train.OutOfFoldRiskMissedByRules, missedCore)
+	}
+	if missedAll >= missedCore {
+		t.Errorf("the rules from training misses catch no training risk message (%d, %d)", missedAll, missedCore)
+	}
+	if len(Lexicon) != len(coreLexicon)+len(fromTrainingMisses) {
+		t.Errorf("Lexicon has %d rules, core %d and from training misses %d", len(Lexicon), len(coreLexicon), len(fromTrainingMisses))
 	}
 }

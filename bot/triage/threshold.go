@@ -52,6 +52,45 @@ type TrainReport struct {
 	OutOfFold Metrics `json:"out_of_fold"`
 	// Curve shows the trade-off the threshold was chosen on.
 	Curve []ThresholdPoint `json:"curve"`
+	// Reliability is the reliability curve of the model's P(risk) out of
+	// fold: how often a message given about p is risk.
+	Reliability []ReliabilityBin `json:"reliability"`
+}
+
+// ReliabilityBin is one bin of a reliability curve: the training messages
+// whose out-of-fold P(risk) fell in [From, To), how many, their mean
+// P(risk), and the share of them that are risk. A calibrated model has
+// Observed close to Predicted in every bin.
+type ReliabilityBin struct {
+	From      float64 `json:"from"`
+	To        float64 `json:"to"`
+	Messages  int     `json:"messages"`
+	Predicted float64 `json:"predicted"`
+	Observed  float64 `json:"observed"`
+}
+
+// reliability bins the out-of-fold P(risk) of examples in tenths.
+func reliability(examples []Example, oof [][numLabels]float64) []ReliabilityBin {
+	bins := make([]ReliabilityBin, 10)
+	for i := range bins {
+		bins[i].From, bins[i].To = float64(i)/10, float64(i+1)/10
+	}
+	for i, e := range examples {
+		p := oof[i][Risk]
+		b := &bins[min(int(p*10), 9)]
+		b.Messages++
+		b.Predicted += p
+		if e.Label == Risk {
+			b.Observed++
+		}
+	}
+	for i := range bins {
+		if n := float64(bins[i].Messages); n > 0 {
+			bins[i].Predicted /= n
+			bins[i].Observed /= n
+		}
+	}
+	return bins
 }
 
 // ThresholdPoint is the out-of-fold risk precision and recall at one
@@ -72,7 +111,11 @@ type ThresholdPoint struct {
 // all examples. The dev set is never looked at.
 func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error) {
 	rep := TrainReport{Config: cfg, Examples: len(examples)}
-	rules, err := newRuleSet(Lexicon)
+	// The rules written from these examples' own out-of-fold misses
+	// (fromTrainingMisses) are left out here: counting them would choose
+	// the threshold as if they would catch unseen messages as surely as
+	// the ones they were written from.
+	rules, err := newRuleSet(coreLexicon)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -100,6 +143,7 @@ func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error
 		slices.SortFunc(rep.Curve, func(a, b ThresholdPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
 	}
 	rep.Threshold = threshold
+	rep.Reliability = reliability(examples, oof)
 	rep.ThresholdRule = fmt.Sprintf("the highest threshold on a grid of 0.001 to 0.999 at which rules and model together keep risk recall at or above %.3f on %d-fold out-of-fold predictions over the training set: recall first, precision is what is left",
 		MinRecall, Folds)
 
@@ -119,13 +163,13 @@ func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error
 	}
 	rep.OutOfFold = score(examples, pred)
 
-	w, err := trainNetwork(examples, cfg)
+	models, err := trainModels(examples, cfg)
 	if err != nil {
 		return nil, rep, fmt.Errorf("final model: %w", err)
 	}
 	// Round-trip through the file format so the returned classifier is
 	// exactly the one WriteTo saves.
-	c, err := newClassifier(w, threshold)
+	c, err := newClassifier(models, threshold)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -138,7 +182,9 @@ func Train(examples []Example, cfg TrainConfig) (*Classifier, TrainReport, error
 }
 
 // crossValidate returns, for every example, the model's probabilities from
-// the fold model that did not see it (example i is in fold i mod Folds).
+// the fold model that did not see it (example i is in fold i mod Folds);
+// for an ensemble, the mean of its members' probabilities, as Classify
+// gives.
 func crossValidate(examples []Example, cfg TrainConfig) ([][numLabels]float64, error) {
 	oof := make([][numLabels]float64, len(examples))
 	for k := range Folds {
@@ -150,11 +196,11 @@ func crossValidate(examples []Example, cfg TrainConfig) ([][numLabels]float64, e
 				train = append(train, i)
 			}
 		}
-		w, err := trainNetwork(pick(examples, train), cfg)
+		models, err := trainModels(pick(examples, train), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("fold %d: %w", k, err)
 		}
-		c, err := newClassifier(w, 0.5)
+		c, err := newClassifier(models, 0.5)
 		if err != nil {
 			return nil, err
 		}

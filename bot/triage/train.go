@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
@@ -41,6 +43,9 @@ type TrainConfig struct {
 	// exponent Focal when Focal > 0; P(risk) is its sigmoid.
 	RiskHead bool
 	Focal    float64
+	// Ensemble is the number of networks trained, with seeds Seed,
+	// Seed+1, …, whose probabilities are averaged; 0 or 1: one.
+	Ensemble int
 
 	vectors *wordVectors // the table for the word-order branch; nil: trainingVectors
 }
@@ -62,7 +67,41 @@ func DefaultTrainConfig() TrainConfig {
 		RiskWeight: 2,
 		Dropout:    0.5,
 		Seed:       20261123,
+		Ensemble:   1,
 	}
+}
+
+// members is the number of networks the configuration trains.
+func (c TrainConfig) members() int { return max(c.Ensemble, 1) }
+
+// trainModels trains the configuration's members on examples, member k
+// with seed Seed+k, several at once (as many as GOMAXPROCS). Each member
+// is trained as trainNetwork trains one, so the result is the same
+// whatever order they finish in.
+func trainModels(examples []Example, cfg TrainConfig) ([]*weights, error) {
+	n := cfg.members()
+	models := make([]*weights, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, max(1, min(n, runtime.GOMAXPROCS(0))))
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c := cfg
+			c.Seed += uint64(k)
+			models[k], errs[k] = trainNetwork(examples, c)
+		}()
+	}
+	wg.Wait()
+	for k, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("member %d: %w", k, err)
+		}
+	}
+	return models, nil
 }
 
 func (c TrainConfig) features() featureConfig {
@@ -83,6 +122,9 @@ func (c TrainConfig) validate() error {
 	}
 	if _, ok := poolings[c.Pool]; !ok {
 		return fmt.Errorf("unknown pooling %q", c.Pool)
+	}
+	if c.Ensemble < 0 || c.Ensemble > maxMembers {
+		return fmt.Errorf("ensemble of %d", c.Ensemble)
 	}
 	if c.Conv < 0 || c.ConvDropout < 0 || c.ConvDropout >= 1 {
 		return fmt.Errorf("conv %d, conv dropout %v", c.Conv, c.ConvDropout)
