@@ -47,3 +47,13 @@ func (db *DB) RecordAudit(ctx context.Context, e *AuditEvent) error {
 func (db *DB) ListAudit(ctx context.Context, personID int64) ([]AuditEvent, error) {
 	return read(ctx, db, func(tx *Tx) ([]AuditEvent, error) { return tx.ListAudit(ctx, personID) })
 }
+
+// ListSchemeAudit returns the scheme's latest audit events of action, at
+// most limit, newest first.
+func (tx *Tx) ListSchemeAudit(ctx context.Context, schemeID int64, action string, limit int) ([]AuditEvent, error) {
+	var list []AuditEvent
+	err := tx.selectAll(ctx, "list scheme audit events", &list,
+		`SELECT `+auditColumns+` FROM audit_events WHERE scheme_id = ? AND action = ? ORDER BY at DESC, id DESC LIMIT ?`,
+		schemeID, action, limit)
+	return list, err
+}

@@ -41,6 +41,12 @@ type OutcomeCount struct {
 	N   int    `db:"n"`
 }
 
+// declinedSQL is true of an episode in ep that declined social prescribing:
+// support ended with no contact held, and either no consent recorded or an
+// opt-out.
+const declinedSQL = `(ep.status = 'ended' AND (ep.consent_at IS NULL OR ep.opted_out_at IS NOT NULL)
+	AND NOT EXISTS (SELECT 1 FROM contacts dc WHERE dc.person_id = ep.id AND dc.status = 'done'))`
+
 // OutcomePeople are the counts of the episodes in scope.
 type OutcomePeople struct {
 	Referred  int `db:"referred"`
@@ -58,8 +64,7 @@ func (tx *Tx) OutcomePeopleCounts(ctx context.Context, s OutcomeScope) (OutcomeP
 	var out OutcomePeople
 	err := tx.get(ctx, "count outcome people", &out, with+`
 		SELECT count(*) AS referred, count(consent_at) AS consented, count(ended_at) AS ended, count(opted_out_at) AS opted_out,
-			coalesce(sum(CASE WHEN status = 'ended' AND (consent_at IS NULL OR opted_out_at IS NOT NULL)
-				AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.person_id = ep.id AND c.status = 'done') THEN 1 ELSE 0 END), 0) AS declined
+			coalesce(sum(CASE WHEN `+declinedSQL+` THEN 1 ELSE 0 END), 0) AS declined
 		FROM ep`, args...)
 	return out, err
 }
@@ -273,6 +278,9 @@ type Episode struct {
 	Declined       int            `db:"declined"`
 	Attended       int            `db:"attended"`
 	Groups         string         `db:"groups"` // the groups accepted, names joined by "; "
+	// DeclinedService: support ended with no contact held, and no consent
+	// or an opt-out (SNOMED CT "social prescribing declined").
+	DeclinedService bool `db:"-"`
 	// Scores has, per measure key asked for, the first and last answer
 	// and how many answers there were.
 	Scores map[string]EpisodeScore `db:"-"`
@@ -321,7 +329,8 @@ func (tx *Tx) EachEpisode(ctx context.Context, s OutcomeScope, measures []string
 		s AS (` + scores + `)
 		SELECT p.id, p.nhs_number, p.date_of_birth, p.gp_practice, p.referred_at, p.referral_source, p.consent_at, p.ended_at,
 			p.opted_out_at, p.link_worker_id, p.needs, coalesce(c.held, 0), coalesce(c.missed, 0), c.first_at,
-			coalesce(r.suggested, 0), coalesce(r.accepted, 0), coalesce(r.declined, 0), coalesce(r.attended, 0), coalesce(r.groups, ''), s.*
+			coalesce(r.suggested, 0), coalesce(r.accepted, 0), coalesce(r.declined, 0), coalesce(r.attended, 0), coalesce(r.groups, ''),
+			CASE WHEN ` + declinedSQL + ` THEN 1 ELSE 0 END, s.*
 		FROM ep JOIN people p ON p.id = ep.id LEFT JOIN c ON c.person_id = p.id LEFT JOIN r ON r.person_id = p.id
 		LEFT JOIN s ON s.person_id = p.id
 		ORDER BY p.referred_at, p.id`
@@ -337,7 +346,7 @@ func (tx *Tx) EachEpisode(ctx context.Context, s OutcomeScope, measures []string
 		vals := make([]sql.NullFloat64, 3*len(measures))
 		dest := []any{&e.ID, &e.NHSNumber, &e.DateOfBirth, &e.GPPractice, &referred, &e.ReferralSource, &consent, &ended,
 			&optedOut, &e.LinkWorkerID, &e.Needs, &e.ContactsHeld, &e.ContactsMissed, &first,
-			&e.Suggested, &e.Accepted, &e.Declined, &e.Attended, &e.Groups, &personID}
+			&e.Suggested, &e.Accepted, &e.Declined, &e.Attended, &e.Groups, &e.DeclinedService, &personID}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
