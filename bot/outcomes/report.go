@@ -323,3 +323,21 @@ func (r *Report) loadEscalations(ctx context.Context, tx *store.Tx, s store.Outc
 	}
 	return nil
 }
+
+// Period reads a report's first and last day, "YYYY-MM-DD" each and both
+// included, as the times a Query takes: from midnight at the start of from
+// to midnight at the end of to, in loc.
+func Period(from, to string, loc *time.Location) (time.Time, time.Time, error) {
+	f, err := time.ParseInLocation(time.DateOnly, from, loc)
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("the first day %q: write it as YYYY-MM-DD, e.g. 2026-04-01", from)
+	}
+	t, err := time.ParseInLocation(time.DateOnly, to, loc)
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("the last day %q: write it as YYYY-MM-DD, e.g. 2027-03-31", to)
+	}
+	if t.Before(f) {
+		return time.Time{}, time.Time{}, fmt.Errorf("the last day (%s) is before the first (%s)", to, from)
+	}
+	return f, t.AddDate(0, 0, 1), nil
+}
