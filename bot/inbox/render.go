@@ -20,7 +20,7 @@ var templateFiles embed.FS
 // pages holds one template set per page: the layout plus the page.
 type pages map[string]*template.Template
 
-var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "telegramqr", "error", "welcome", "refer", "import", "outcomes"}
+var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "telegramqr", "error", "welcome", "refer", "import", "outcomes", "summary"}
 
 func (a *app) loadPages() pages {
 	funcs := template.FuncMap{
