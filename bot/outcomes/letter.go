@@ -117,7 +117,7 @@ func (l Letter) Build() MessageBack {
 		GPPractice:         GPPractice{ODSCode: p.GPPractice},
 		ReferralDetails: ReferralDetails{Date: day(&p.ReferredAt), Source: referral.Label(referral.Sources, string(p.ReferralSource)),
 			Referrer: p.ReferredBy, Reason: p.Reason, SNOMED: SNOMEDReferral},
-		WhatMattersToMe: strings.TrimSpace(l.WhatMatters),
+		WhatMattersToMe:  strings.TrimSpace(l.WhatMatters),
 		NeedsAndConcerns: []string{},
 		SupportOffered:   SupportOffered{Start: day(p.ConsentAt), End: day(p.EndedAt), Activities: []Activity{}},
 		Outcomes:         []MeasureResult{},
