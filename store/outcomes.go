@@ -35,6 +35,18 @@ func (s OutcomeScope) episodes(ended bool) (string, []any) {
 	return q + `)`, []any{s.SchemeID, utc(s.From), utc(s.To), s.WorkerID, s.WorkerID}
 }
 
+// OutcomeWorkMemory lets the rest of the transaction sort and hash in up
+// to 128 MB of the database server's memory per operation (PostgreSQL's
+// work_mem, for this transaction only), so a national-scale report sorts
+// its scores in memory rather than on disk. It changes nothing on SQLite.
+func (tx *Tx) OutcomeWorkMemory(ctx context.Context) error {
+	if !tx.postgres {
+		return nil
+	}
+	_, err := tx.exec(ctx, "set work memory", `SET LOCAL work_mem = '128MB'`)
+	return err
+}
+
 // OutcomeCount is one count of a breakdown: how many have Key.
 type OutcomeCount struct {
 	Key string `db:"key"`

@@ -196,6 +196,9 @@ func SchemeReport(ctx context.Context, db *store.DB, q Query) (*Report, error) {
 	s := q.scope()
 	r := &Report{SchemeID: q.SchemeID, From: q.From, To: q.To, WorkerID: q.WorkerID, Weeks: q.To.Sub(q.From).Hours() / (24 * 7)}
 	err := db.View(ctx, func(tx *store.Tx) error {
+		if err := tx.OutcomeWorkMemory(ctx); err != nil {
+			return err
+		}
 		people, err := tx.OutcomePeopleCounts(ctx, s)
 		if err != nil {
 			return err

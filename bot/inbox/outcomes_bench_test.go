@@ -1,0 +1,65 @@
+package inbox_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linkbot/linkbot/bot/inbox"
+	"github.com/linkbot/linkbot/bot/outcomes/outcomestest"
+	"github.com/linkbot/linkbot/nudges"
+	"github.com/linkbot/linkbot/store"
+	"github.com/linkbot/linkbot/store/storetest"
+)
+
+// BenchmarkOutcomesDashboard: the outcomes dashboard (GET /admin/outcomes,
+// the whole year, every chart) for a scheme of 5,000 people on PostgreSQL,
+// loaded with the outcome benchmarks' bulk SQL (bot/outcomes/testdata).
+// Reports milliseconds a page.
+//
+//	LINKBOT_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test ./bot/inbox -run '^$' -bench OutcomesDashboard -benchtime 20x
+func BenchmarkOutcomesDashboard(b *testing.B) {
+	u := storetest.PostgresURL(b)
+	db := storetest.Open(b, u)
+	if err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	scheme := outcomestest.BulkScheme(b, db, u, 5000, 0)
+	hash, _ := inbox.HashPassword(password)
+	admin := storetest.LinkWorker(b, db, scheme.ID, func(w *store.LinkWorker) { w.PasswordHash, w.Role = &hash, store.RoleSchemeAdmin })
+	now := time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)
+	db.SetClock(func() time.Time { return now })
+	h := inbox.New(inbox.Config{DB: db, Nudges: nudges.NewPlanner(), InsecureCookies: true})
+	cookie := signInHandler(b, h, *admin.Email)
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		req := httptest.NewRequest("GET", "/admin/outcomes", nil)
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("dashboard: %d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/page")
+}
+
+// signInHandler signs in to h with email and the test password and
+// returns the session cookie.
+func signInHandler(b *testing.B, h http.Handler, email string) *http.Cookie {
+	b.Helper()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/login", strings.NewReader("email="+email+"&password="+password))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(rec, req)
+	cookies := rec.Result().Cookies()
+	if len(cookies) == 0 {
+		b.Fatalf("sign-in failed: %d", rec.Code)
+	}
+	return cookies[0]
+}
