@@ -27,7 +27,7 @@ type OutcomeScope struct {
 // episodes is the WITH clause naming the episodes in scope "ep", and its
 // arguments. ended keeps only episodes whose support has ended.
 func (s OutcomeScope) episodes(ended bool) (string, []any) {
-	q := `WITH ep AS (SELECT id, referred_at, consent_at, opted_out_at, ended_at, status, needs FROM people
+	q := `WITH ep AS (SELECT id, referred_at, consent_at, opted_out_at, ended_at, status, needs, referral_source FROM people
 		WHERE scheme_id = ? AND referred_at >= ? AND referred_at < ? AND (? = 0 OR link_worker_id = ?)`
 	if ended {
 		q += ` AND status = 'ended'`
@@ -86,8 +86,7 @@ func (tx *Tx) OutcomeSources(ctx context.Context, s OutcomeScope) ([]OutcomeCoun
 	with, args := s.episodes(false)
 	var out []OutcomeCount
 	err := tx.selectAll(ctx, "count referral sources", &out, with+`
-		SELECT p.referral_source AS key, count(*) AS n FROM ep JOIN people p ON p.id = ep.id
-		GROUP BY p.referral_source ORDER BY count(*) DESC, p.referral_source`, args...)
+		SELECT referral_source AS key, count(*) AS n FROM ep GROUP BY referral_source ORDER BY count(*) DESC, referral_source`, args...)
 	return out, err
 }
 
@@ -130,20 +129,19 @@ func (tx *Tx) OutcomeContactCounts(ctx context.Context, s OutcomeScope) (Outcome
 	with, args := s.episodes(false)
 	var out OutcomeContacts
 	err := tx.get(ctx, "count outcome contacts", &out, with+`,
-		c AS (SELECT c.person_id,
-				sum(CASE WHEN c.status = 'done' THEN 1 ELSE 0 END) AS held,
+		d AS (SELECT sum(CASE WHEN c.status = 'done' THEN 1 ELSE 0 END) AS held,
 				sum(CASE WHEN c.status = 'did_not_attend' THEN 1 ELSE 0 END) AS missed,
 				sum(CASE WHEN c.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
-				min(CASE WHEN c.status = 'done' THEN c.starts_at END) AS first_at
-			FROM contacts c JOIN ep ON ep.id = c.person_id GROUP BY c.person_id),
-		d AS (SELECT c.*, `+tx.seconds("c.first_at", "ep.referred_at")+` AS wait FROM c JOIN ep ON ep.id = c.person_id)
+				min(CASE WHEN c.status = 'done' THEN c.starts_at END) AS first_at, ep.referred_at
+			FROM contacts c JOIN ep ON ep.id = c.person_id GROUP BY c.person_id, ep.referred_at),
+		w AS (SELECT d.*, `+tx.seconds("first_at", "referred_at")+` AS wait FROM d)
 		SELECT coalesce(sum(held), 0) AS held, coalesce(sum(missed), 0) AS missed, coalesce(sum(cancelled), 0) AS cancelled,
 			count(first_at) AS seen,
 			coalesce(sum(CASE WHEN wait <= 7 * 86400 THEN 1 ELSE 0 END), 0) AS within7,
 			coalesce(sum(CASE WHEN wait <= 14 * 86400 THEN 1 ELSE 0 END), 0) AS within14,
 			coalesce(sum(CASE WHEN wait <= 28 * 86400 THEN 1 ELSE 0 END), 0) AS within28,
 			avg(wait) / 86400.0 AS mean_days
-		FROM d`, args...)
+		FROM w`, args...)
 	return out, err
 }
 
