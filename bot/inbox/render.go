@@ -11,6 +11,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/linkbot/linkbot/bot/outcomes"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -64,6 +65,7 @@ func (a *app) loadPages() pages {
 		"deref1":    func(f *float64) float64 { return *f },
 		"percent1":  func(f *float64) float64 { return 100 * *f },
 		"minutes":   minutesWords,
+		"share":     outcomes.Percent,
 		"phone":     phoneWords,
 		"tel":       func(e164 string) template.URL { return template.URL("tel:" + e164) },
 		"reason": func(r store.Reason) string {
