@@ -153,6 +153,15 @@ type Group struct {
 	CapacityUsed *float64 `json:"capacity_used"`
 }
 
+// MarshalJSON leaves out the capacity used by a small number of places.
+func (g Group) MarshalJSON() ([]byte, error) {
+	type plain Group
+	if g.Accepted.Small() {
+		g.CapacityUsed = nil
+	}
+	return json.Marshal(plain(g))
+}
+
 // Escalation is the escalations of one reason about the people referred.
 type Escalation struct {
 	Reason       string   `json:"reason"`

@@ -139,6 +139,10 @@ func TestReportSuppression(t *testing.T) {
 	if contacts["people_seen"] != "<5" || contacts["mean_days_to_first_contact"] != nil {
 		t.Errorf("contacts as published: %v", contacts)
 	}
+	groups := got["groups"].([]any)
+	if walking := groups[0].(map[string]any); walking["accepted"] != "<5" || walking["capacity_used"] != nil {
+		t.Errorf("walking football as published: %v", walking)
+	}
 	if outcomes.Percent(3, 7) != "" || outcomes.Percent(6, 7) != "86%" {
 		t.Errorf("percent of a small number must be hidden: %q %q", outcomes.Percent(3, 7), outcomes.Percent(6, 7))
 	}
