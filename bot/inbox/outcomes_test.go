@@ -55,7 +55,7 @@ func TestPersonPageShowsStartAndEndScores(t *testing.T) {
 		}
 		table := regexp.MustCompile(`\s+`).ReplaceAllString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(body[i:i+strings.Index(body[i:], "</table>")], " "), " ")
 		for _, want := range []string{
-			"Start and latest so far of support",
+			"Start of support and latest so far",
 			"Life satisfaction (ONS4) 3",
 			"7 ", "+4 · meaningful improvement",
 			"Anxiety (ONS4, lower is better) 8",
