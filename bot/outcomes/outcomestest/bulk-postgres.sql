@@ -9,7 +9,9 @@
 -- check-in (ONS4, and SWEMWBS for 1 in 4) and, when ended, an end one;
 -- three contacts (1 in 9 missed the second); 4 in 5 a group suggestion
 -- (accepted, declined, attended or unanswered); 1 in 7 an escalation.
--- Last, VACUUM ANALYZE, as autovacuum would have done to data this old.
+-- Tables are analysed as they fill, so that each statement is planned
+-- for the rows the earlier ones made; last, VACUUM ANALYZE, as autovacuum
+-- would have done to data this old.
 
 INSERT INTO link_workers (scheme_id, name, role, active, email, created_at)
 SELECT :scheme, 'Link worker ' || g, 'link_worker', true, 'worker' || g || '-s' || :scheme || '@bench.example', :start
@@ -32,12 +34,16 @@ FROM generate_series(1, :n) g
 CROSS JOIN LATERAL (SELECT :start + (g % 365) * interval '1 day' + (g % 600) * interval '1 minute' AS ref) r
 JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM link_workers WHERE scheme_id = :scheme) w ON w.k = g % 40
 -- next
+ANALYZE people
+-- next
 INSERT INTO dialogue_runs (scheme_id, person_id, dialogue_id, started_at, ended_at, outcome)
 SELECT p.scheme_id, p.id, :dialogue, p.referred_at + interval '3 days', p.referred_at + interval '3 days 1 hour', 'completed'
 FROM people p WHERE p.scheme_id = :scheme
 UNION ALL
 SELECT p.scheme_id, p.id, :dialogue, p.ended_at + interval '1 hour', p.ended_at + interval '2 hours', 'completed'
 FROM people p WHERE p.scheme_id = :scheme AND p.status = 'ended'
+-- next
+ANALYZE dialogue_runs
 -- next
 INSERT INTO answers (person_id, run_id, question_key, measure_key, value, answered_at)
 SELECT r.person_id, r.id, m.key, m.key,
