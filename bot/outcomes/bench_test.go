@@ -19,7 +19,10 @@ import (
 	"github.com/linkbot/linkbot/store/storetest"
 )
 
-var benchPeople = flag.Int("outcomes.people", 900_000, "people in the national-scale scheme of BenchmarkSchemeReport")
+var (
+	benchPeople = flag.Int("outcomes.people", 900_000, "people in the national-scale scheme of BenchmarkSchemeReport")
+	benchReuse  = flag.Bool("outcomes.reuse", false, "report on the schemes an earlier run left in linkbot_bench_outcomes instead of loading them again")
+)
 
 // benchDB creates (afresh) the PostgreSQL database name on the server
 // LINKBOT_TEST_DATABASE_URL names, migrates it, and returns it with its URL.
@@ -52,6 +55,21 @@ func benchDB(b *testing.B, name string) (*store.DB, string) {
 	return db, u.String()
 }
 
+// reuseBenchDB opens the database name an earlier run left.
+func reuseBenchDB(b *testing.B, name string) *store.DB {
+	b.Helper()
+	base := os.Getenv(storetest.EnvURL)
+	if base == "" {
+		b.Skip(storetest.EnvURL + " is not set; the outcome benchmarks need PostgreSQL")
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.Path = "/" + name
+	return storetest.Open(b, u.String())
+}
+
 // peakRSS is the process's peak resident set size (VmHWM), in MB.
 func peakRSS(b *testing.B) float64 {
 	raw, err := os.ReadFile("/proc/self/status")
@@ -72,18 +90,31 @@ func peakRSS(b *testing.B) float64 {
 // year, and of a 5,000-person scheme in the same database. Reports the
 // seconds, the bytes Go allocated, the peak heap in use and the process's
 // peak RSS. The database linkbot_bench_outcomes (about 3 GB at 900,000
-// people) is left for a look; drop it afterwards.
+// people) is left for a look and for -outcomes.reuse, which reports on it
+// again without loading; drop it afterwards.
 //
 //	LINKBOT_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 //	  nice go test ./bot/outcomes -run '^$' -bench SchemeReport -benchtime 1x -timeout 60m
 func BenchmarkSchemeReport(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
-		db, u := benchDB(b, "linkbot_bench_outcomes")
-		loadStart := time.Now()
-		big := outcomestest.BulkScheme(b, db, u, *benchPeople, 0)
-		small := outcomestest.BulkScheme(b, db, u, 5000, 100_000_000)
-		b.Logf("loaded %d + 5,000 people in %s", *benchPeople, time.Since(loadStart).Round(time.Second))
+		var db *store.DB
+		var big, small store.Scheme
+		if *benchReuse {
+			db = reuseBenchDB(b, "linkbot_bench_outcomes")
+			schemes, err := db.ListSchemes(context.Background())
+			if err != nil || len(schemes) != 2 {
+				b.Fatalf("linkbot_bench_outcomes has %d schemes (%v); run once without -outcomes.reuse", len(schemes), err)
+			}
+			big, small = schemes[0], schemes[1]
+		} else {
+			var u string
+			db, u = benchDB(b, "linkbot_bench_outcomes")
+			loadStart := time.Now()
+			big = outcomestest.BulkScheme(b, db, u, *benchPeople, 0)
+			small = outcomestest.BulkScheme(b, db, u, 5000, 100_000_000)
+			b.Logf("loaded %d + 5,000 people in %s", *benchPeople, time.Since(loadStart).Round(time.Second))
+		}
 		year := func(s store.Scheme) outcomes.Query {
 			return outcomes.Query{SchemeID: s.ID, From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
 		}
@@ -117,7 +148,7 @@ func BenchmarkSchemeReport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if int(r.Referred) != *benchPeople || len(r.Outcomes) != len(outcomes.Measures) {
+		if (!*benchReuse && int(r.Referred) != *benchPeople) || len(r.Outcomes) != len(outcomes.Measures) {
 			b.Errorf("report of %d people with %d measures: %+v", r.Referred, len(r.Outcomes), r)
 		}
 		start = time.Now()
