@@ -123,11 +123,28 @@ func (a *app) outcomesEpisodes(w http.ResponseWriter, r *http.Request) {
 	if format == outcomes.FormatJSON {
 		ctype = "application/json"
 	}
+	out := &startedWriter{ResponseWriter: w}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="episodes-%s-to-%s.%s"`, f.From, f.To, format))
-	if _, err := outcomes.ExportEpisodes(r.Context(), a.DB, f.Query, format, outcomes.Actor{ID: &v.Worker.ID, Name: v.Worker.Name}, w); err != nil {
-		a.Logger.Error("inbox: episode export", "err", err)
+	if _, err := outcomes.ExportEpisodes(r.Context(), a.DB, f.Query, format, outcomes.Actor{ID: &v.Worker.ID, Name: v.Worker.Name}, out); err != nil {
+		if !out.started { // nothing sent yet: say so instead of a broken file
+			w.Header().Del("Content-Disposition")
+			a.serverError(w, r, "episode export", err)
+			return
+		}
+		a.Logger.Error("inbox: episode export cut short", "err", err)
 	}
+}
+
+// startedWriter notes whether anything has been written to the response.
+type startedWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (s *startedWriter) Write(b []byte) (int, error) {
+	s.started = true
+	return s.ResponseWriter.Write(b)
 }
 
 // barChart is a horizontal bar chart: one row per category, each row one
