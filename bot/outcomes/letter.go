@@ -163,6 +163,8 @@ func (l Letter) Build() MessageBack {
 			m.LinkWorker.Email = *l.Worker.Email
 		}
 	}
+	// Declined: the rule of the scheme report and the export (store's
+	// declinedSQL), for one person whose rows are already loaded.
 	if p.EndedAt != nil && (p.ConsentAt == nil || p.OptedOutAt != nil) && m.SupportOffered.ContactsHeld == 0 {
 		m.SupportEnd.Declined = SNOMEDDeclined
 	}
