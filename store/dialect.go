@@ -32,3 +32,30 @@ func (tx *Tx) skipLocked() string {
 	}
 	return ""
 }
+
+// jsonElements is a FROM item, named alias, with one row (column value)
+// per element of the JSON array of words in column.
+func (tx *Tx) jsonElements(column, alias string) string {
+	if tx.postgres {
+		return "jsonb_array_elements_text(" + column + ") AS " + alias + "(value)"
+	}
+	return "json_each(" + column + ") AS " + alias
+}
+
+// seconds is the expression for the seconds from earlier to later, two
+// time expressions.
+func (tx *Tx) seconds(later, earlier string) string {
+	if tx.postgres {
+		return "extract(epoch FROM (" + later + " - " + earlier + "))"
+	}
+	return "((julianday(" + later + ") - julianday(" + earlier + ")) * 86400.0)"
+}
+
+// stringAgg is the aggregate joining the non-NULL values of expr with sep
+// (a constant without quotes).
+func (tx *Tx) stringAgg(expr, sep string) string {
+	if tx.postgres {
+		return "string_agg(" + expr + ", '" + sep + "')"
+	}
+	return "group_concat(" + expr + ", '" + sep + "')"
+}

@@ -35,7 +35,7 @@ type ErasureReport struct {
 // ErasePerson erases the personal data of a person (UK GDPR article 17):
 // their name, addresses, NHS number, date of birth and every word they or
 // anyone wrote about them, in their messages (in and out), answers, notes,
-// escalations, contacts, runs and nudges. What other records and the
+// escalations, contacts, runs, nudges and summaries to their GP. What other records and the
 // scheme's anonymous figures need stays, as a tombstone with no personal
 // data: the person's row (ids, scheme, link worker, dates, referral
 // source, needs categories, consent and end dates), their answers' measure
@@ -87,6 +87,7 @@ func (tx *Tx) ErasePerson(ctx context.Context, personID int64, e Erasure) (Erasu
 		{nil, `UPDATE dialogue_runs SET ended_at = coalesce(ended_at, ?), outcome = coalesce(outcome, 'cancelled'),
 			waiting_since = NULL, state = '{}', subject = '{}' WHERE person_id = ?`, []any{now, id}},
 		{nil, `DELETE FROM link_codes WHERE person_id = ?`, []any{id}},
+		{nil, `UPDATE support_summaries SET what_matters = '', summary = '{}', sent_to = 'erased' WHERE person_id = ?`, []any{id}},
 	}
 	for _, s := range steps {
 		n, err := tx.exec(ctx, op, s.q, s.args...)

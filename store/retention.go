@@ -39,7 +39,8 @@ type PurgeReport struct {
 // the text of every message to and from them (and any provider error text
 // and answer buttons), the words of their answers, their notes, the notes
 // of their escalations, the places of their contacts, the state of their
-// dialogue runs, why they were referred and why support ended. Everything else stays: the person's
+// dialogue runs, the summaries sent back to their GP, why they were
+// referred and why support ended. Everything else stays: the person's
 // details (until erased), dates, statuses, counts, needs categories and
 // every answer's measure key and score, so the scheme's anonymous figures
 // are unchanged. Each purged person is marked (purged_at) and purged once,
@@ -97,6 +98,7 @@ func (tx *Tx) purgePerson(ctx context.Context, personID int64, cutoff time.Time)
 		{&rep.Escalations, `UPDATE escalations SET note = '' WHERE person_id = ? AND note <> ''`},
 		{nil, `UPDATE contacts SET place = '' WHERE person_id = ?`},
 		{nil, `UPDATE dialogue_runs SET state = '{}', subject = '{}' WHERE person_id = ?`},
+		{nil, `UPDATE support_summaries SET what_matters = '', summary = '{}' WHERE person_id = ?`},
 	}
 	for i, s := range steps {
 		args := []any{personID}

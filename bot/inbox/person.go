@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linkbot/linkbot/bot/outcomes"
 	"github.com/linkbot/linkbot/bot/referral"
 	"github.com/linkbot/linkbot/store"
 )
@@ -25,6 +26,7 @@ type personPage struct {
 	Notes       []noteRow
 	Charts      []chart
 	Latest      []latestAnswer
+	Changes     []outcomes.Change // first and last score of each measure in this episode
 	PausedUntil *time.Time
 	Dialogues   []string // published dialogue keys that can be started now
 	Workers     []store.LinkWorker
@@ -139,6 +141,7 @@ func (a *app) showPerson(w http.ResponseWriter, r *http.Request, id int64, statu
 		return
 	}
 	data := map[string]any{"P": pg, "Kinds": contactKinds, "Languages": languages, "Telegram": a.TelegramLink != nil,
+		"ONS4Meaningful": outcomes.ONS4Threshold, "SWEMWBSMeaningful": outcomes.SWEMWBSThreshold,
 		"In": url.Values(nil), "Problem": map[string]string(nil), "Done": map[string]string(nil)}
 	for k, v := range extra {
 		data[k] = v
@@ -248,6 +251,7 @@ func (a *app) loadPerson(r *http.Request, tx *store.Tx, pg *personPage) error {
 		return err
 	}
 	pg.Charts, pg.Latest = measureCharts(answers, viewerOf(r).Loc)
+	pg.Changes = outcomes.PersonChanges(answers)
 	if err := loadReferrals(r, tx, pg); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/linkbot/linkbot/bot/outcomes"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -20,7 +21,7 @@ var templateFiles embed.FS
 // pages holds one template set per page: the layout plus the page.
 type pages map[string]*template.Template
 
-var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "telegramqr", "error", "welcome", "refer", "import", "audit"}
+var pageNames = []string{"login", "caseload", "person", "admin", "workers", "duty", "settings", "groups", "dialogues", "tokens", "telegramqr", "error", "welcome", "refer", "import", "audit", "outcomes", "summary"}
 
 func (a *app) loadPages() pages {
 	funcs := template.FuncMap{
@@ -61,6 +62,10 @@ func (a *app) loadPages() pages {
 			return ago(a.Now().Sub(tt))
 		},
 		"firstName": firstName,
+		"deref1":    func(f *float64) float64 { return *f },
+		"percent1":  func(f *float64) float64 { return 100 * *f },
+		"minutes":   minutesWords,
+		"share":     outcomes.Percent,
 		"phone":     phoneWords,
 		"tel":       func(e164 string) template.URL { return template.URL("tel:" + e164) },
 		"reason": func(r store.Reason) string {
@@ -108,6 +113,15 @@ func (a *app) loadPages() pages {
 			"templates/layout.html", "templates/"+name+".html"))
 	}
 	return ps
+}
+
+// minutesWords puts a mean time in minutes in words: "12 minutes",
+// "3.5 hours".
+func minutesWords(m float64) string {
+	if m < 90 {
+		return fmt.Sprintf("%.0f minutes", m)
+	}
+	return fmt.Sprintf("%.1f hours", m/60)
 }
 
 // reasonWords say why something was escalated, for the link worker.

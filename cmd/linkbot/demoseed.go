@@ -68,6 +68,9 @@ func seedScheme(ctx context.Context, tx *store.Tx, now time.Time) error {
 			return fmt.Errorf("demo person %d: %w", i+1, err)
 		}
 	}
+	if err := s.addHistory(ctx); err != nil {
+		return err
+	}
 	return planDemoNudges(ctx, tx, s.scheme.ID)
 }
 

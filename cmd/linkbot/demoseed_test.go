@@ -25,7 +25,7 @@ func TestDemoSeedsOnceAndIsReusedWithoutDuplicates(t *testing.T) {
 		if after := demoCounts(t, db); after != before {
 			t.Fatalf("the second start changed the demo: before %+v, after %+v", before, after)
 		}
-		if before.people != len(demoPeople) || before.workers != len(demoWorkers) || before.groups != len(demoGroups) {
+		if before.people != len(demoPeople)+demoHistoryEpisodes || before.workers != len(demoWorkers) || before.groups != len(demoGroups) {
 			t.Fatalf("demo scheme has %+v", before)
 		}
 		if before.answers == 0 || before.contacts < len(demoPeople) {
@@ -63,7 +63,7 @@ func TestDemoPeopleHaveAnUpcomingContactAndCheckInAnswers(t *testing.T) {
 		if want := p.Status == store.PersonActive; (upcoming == 1) != want {
 			t.Errorf("%s (%s) has %d upcoming contacts", p.Name, p.Status, upcoming)
 		}
-		if p.ReferredAt.Before(now.AddDate(0, 0, -7)) {
+		if p.ConsentAt != nil && p.ReferredAt.Before(now.AddDate(0, 0, -7)) { // those who declined have no check-ins
 			answers, err := db.ListAnswers(ctx, p.ID)
 			if err != nil {
 				t.Fatal(err)

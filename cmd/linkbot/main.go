@@ -39,10 +39,11 @@ var commands = map[string]command{
 	"user":      {"add a link worker or admin, or give one a new sign-in link", runUser},
 	"people":    {"import referrals from a CSV file", runPeople},
 	"person":    {"export everything held about one person (subject access)", runPerson},
+	"report":    {"outcomes of a scheme: the episode export or the scheme report", runReport},
 }
 
 // commandOrder is the order "linkbot help" prints commands in.
-var commandOrder = []string{"serve", "demo", "migrate", "scheme", "user", "people", "person", "dialogues", "triage", "version"}
+var commandOrder = []string{"serve", "demo", "migrate", "scheme", "user", "people", "person", "report", "dialogues", "triage", "version"}
 
 // errUsage marks an error whose message has already been printed with usage;
 // main exits 2 without printing it again.

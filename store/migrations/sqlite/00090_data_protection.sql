@@ -97,6 +97,7 @@ CREATE INDEX people_link_worker ON people (link_worker_id);
 CREATE INDEX people_inbound_phone ON people (phone) WHERE phone IS NOT NULL;
 CREATE INDEX people_inbound_telegram ON people (telegram_chat_id) WHERE telegram_chat_id IS NOT NULL;
 CREATE UNIQUE INDEX people_active_nhs_number ON people (scheme_id, nhs_number) WHERE status = 'active' AND nhs_number IS NOT NULL;
+CREATE INDEX people_scheme_referred ON people (scheme_id, referred_at); -- from 00080
 CREATE INDEX people_retention ON people (scheme_id, ended_at) WHERE ended_at IS NOT NULL AND purged_at IS NULL;
 INSERT INTO people (id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet, consent_at, consent_by, opted_out_at, interests, area, status, ended_at, referred_at, referred_by, referral_source, created_at, telegram_blocked_at, ended_reason, preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how)
     SELECT id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet, consent_at, consent_by, opted_out_at, interests, area, status, ended_at, referred_at, referred_by, referral_source, created_at, telegram_blocked_at, ended_reason, preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how FROM temp.people_copy;
@@ -172,6 +173,7 @@ CREATE INDEX people_link_worker ON people (link_worker_id);
 CREATE INDEX people_inbound_phone ON people (phone) WHERE phone IS NOT NULL;
 CREATE INDEX people_inbound_telegram ON people (telegram_chat_id) WHERE telegram_chat_id IS NOT NULL;
 CREATE UNIQUE INDEX people_active_nhs_number ON people (scheme_id, nhs_number) WHERE status = 'active' AND nhs_number IS NOT NULL;
+CREATE INDEX people_scheme_referred ON people (scheme_id, referred_at); -- from 00080
 INSERT INTO people (id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet, consent_at, consent_by, opted_out_at, interests, area, status, ended_at, referred_at, referred_by, referral_source, created_at, telegram_blocked_at, ended_reason, preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how)
     SELECT id, scheme_id, link_worker_id, name, phone, telegram_chat_id, preferred_channel, language, discreet, consent_at, consent_by, opted_out_at, interests, area, status, ended_at, referred_at, referred_by, referral_source, created_at, telegram_blocked_at, ended_reason, preferred_name, telegram_wanted, nhs_number, date_of_birth, gp_practice, referral_reason, needs, consent_how FROM temp.people_copy;
 UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM temp.people_seq)
