@@ -42,6 +42,11 @@ func seedRecord(t *testing.T, db *store.DB, p store.Person, word string) {
 			MessageID: &in.ID, Reason: store.ReasonWantsContact, Urgency: store.Soon, Note: "said " + word}); err != nil {
 			return err
 		}
+		if err := tx.RecordSupportSummary(ctx, &store.SupportSummary{SchemeID: p.SchemeID, PersonID: p.ID, SentBy: *p.LinkWorkerID,
+			SentTo: "Dr Hussain, Calder Valley Surgery", WhatMatters: "getting out to " + word,
+			Summary: store.JSON(`{"person":{"name":"` + p.Name + `"},"what_matters":"getting out to ` + word + `"}`)}); err != nil {
+			return err
+		}
 		return tx.CreateReferral(ctx, &store.Referral{SchemeID: p.SchemeID, PersonID: p.ID, GroupID: g.ID})
 	})
 	if err != nil {
