@@ -18,6 +18,7 @@ var auditActions = []struct{ Value, Label string }{
 	{"person.viewed", "Looked at a person's page"},
 	{"person.thread_viewed", "Read a person's thread"},
 	{"person.exported", "Downloaded a subject access export"},
+	{"person.summary_viewed", "Looked at the summary for a person's GP"},
 	{"person.erased", "Erased a person"},
 	{"person.restricted", "Restricted or lifted processing"},
 	{"retention.purged", "Retention purge"},

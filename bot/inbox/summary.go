@@ -93,18 +93,8 @@ func (a *app) supportSummary(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) showSummary(w http.ResponseWriter, r *http.Request, status int, problem string, sent bool) {
-	id, ok := pathID(w, r, "id")
+	pg, ok := a.viewSummary(w, r, "page", r.PostFormValue("what_matters"))
 	if !ok {
-		return
-	}
-	var pg summaryPage
-	err := a.DB.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		pg, err = a.loadSummary(r, tx, id, r.PostFormValue("what_matters"))
-		return err
-	})
-	if err != nil {
-		a.storeError(w, r, "summary", err)
 		return
 	}
 	a.render(w, r, status, "summary", map[string]any{"S": pg, "Problem": problem, "JustSent": sent,
@@ -113,18 +103,8 @@ func (a *app) showSummary(w http.ResponseWriter, r *http.Request, status int, pr
 
 // supportSummaryJSON answers the message back as structured JSON.
 func (a *app) supportSummaryJSON(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r, "id")
+	pg, ok := a.viewSummary(w, r, "json", "")
 	if !ok {
-		return
-	}
-	var pg summaryPage
-	err := a.DB.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		pg, err = a.loadSummary(r, tx, id, "")
-		return err
-	})
-	if err != nil {
-		a.storeError(w, r, "summary", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, pg.Message)
@@ -178,4 +158,27 @@ func (a *app) sendSupportSummary(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"/summary?sent=1", http.StatusSeeOther)
+}
+
+// viewSummary loads the message back about the person in the path, with
+// whatMatters as the link worker wrote it, and records the view (as
+// format) in the audit trail; on failure it has answered.
+func (a *app) viewSummary(w http.ResponseWriter, r *http.Request, format, whatMatters string) (summaryPage, bool) {
+	var pg summaryPage
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return pg, false
+	}
+	err := a.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if pg, err = a.loadSummary(r, tx, id, whatMatters); err != nil {
+			return err
+		}
+		return audit(r.Context(), tx, viewerOf(r), id, "person.summary_viewed", map[string]any{"format": format})
+	})
+	if err != nil {
+		a.storeError(w, r, "summary", err)
+		return pg, false
+	}
+	return pg, true
 }

@@ -74,6 +74,11 @@ func TestMessageBackToTheGP(t *testing.T) {
 		if m["what_matters_to_me"] != "Getting out of the house and singing again" {
 			t.Errorf("what mattered: %v", m["what_matters_to_me"])
 		}
+		views := auditOf(t, db, p, "person.summary_viewed")
+		if len(views) == 0 || views[len(views)-1].ActorID == nil || *views[len(views)-1].ActorID != w.tom.ID ||
+			!strings.Contains(string(views[len(views)-1].Detail), `"json"`) {
+			t.Errorf("reading the summary as JSON is not in the audit trail as Tom's: %+v", views)
+		}
 		if status, _ := w.signIn(t, w.sara).get(personPath(p, "/summary")); status != http.StatusNotFound {
 			t.Errorf("another caseload's summary: %d", status)
 		}
