@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linkbot/linkbot/bot/outcomes"
 	"github.com/linkbot/linkbot/store"
 )
 
@@ -126,16 +127,8 @@ func writeAuditCSV(w http.ResponseWriter, rows []auditRow, loc *time.Location) {
 		if e.PersonID != nil {
 			personID = strconv.FormatInt(*e.PersonID, 10)
 		}
-		out.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(loc).Format(time.RFC3339), csvSafe(e.Actor), actorID, e.Action,
-			personID, csvSafe(e.Person), e.Address, csvSafe(string(e.Detail))})
+		out.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(loc).Format(time.RFC3339), outcomes.CSVCell(e.Actor), actorID, e.Action,
+			personID, outcomes.CSVCell(e.Person), e.Address, outcomes.CSVCell(string(e.Detail))})
 	}
 	out.Flush()
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -158,6 +158,20 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
+// CSVCell keeps a spreadsheet from running a CSV cell as a formula: a
+// cell that begins with =, +, -, @, a tab or a carriage return is written
+// after a single quote. Numbers are left as they are, so a negative change
+// such as -5 stays a number.
+func CSVCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
+}
+
 // ExportEpisodes writes the episodes of q to w in format (FormatCSV or
 // FormatJSON), one row (or object) per episode, with dates in the scheme's
 // time zone, and returns how many it wrote. The export is identifiable, so
@@ -201,7 +215,7 @@ func ExportEpisodes(ctx context.Context, db *store.DB, q Query, format string, w
 		row = func(e *store.Episode) error {
 			rec = rec[:0]
 			for _, f := range episodeFields(e, loc) {
-				rec = append(rec, text(f.value))
+				rec = append(rec, CSVCell(text(f.value)))
 			}
 			return cw.Write(rec)
 		}

@@ -21,6 +21,13 @@ import (
 func TestEpisodeCSVRoundTrips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := seedSmallScheme(t, db)
+		// A group name a spreadsheet would run as a formula.
+		formula := `=HYPERLINK("http://example.com/x","Choir")`
+		choir := s.choir
+		choir.Name = formula
+		if err := db.UpdateGroup(context.Background(), choir); err != nil {
+			t.Fatal(err)
+		}
 		q := outcomes.Query{SchemeID: s.scheme.ID, From: day(1, 1).Truncate(24 * 3600e9), To: day(4, 1).Truncate(24 * 3600e9)}
 		var buf bytes.Buffer
 		n, err := outcomes.ExportEpisodes(context.Background(), db, q, outcomes.FormatCSV, outcomes.Actor{Name: "test"}, &buf)
@@ -54,6 +61,9 @@ func TestEpisodeCSVRoundTrips(t *testing.T) {
 			if row[k] != v {
 				t.Errorf("%s = %q, want %q", k, row[k], v)
 			}
+		}
+		if got := records[4][slices.Index(records[0], "activity_groups_accepted")]; got != "'"+formula {
+			t.Errorf("p4's group is written %q, want it quoted so a spreadsheet shows it as text", got)
 		}
 		p6 := map[string]string{}
 		for i, name := range records[0] {
