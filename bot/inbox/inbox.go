@@ -165,6 +165,7 @@ func New(cfg Config) http.Handler {
 	web.Handle("POST /people/{id}/erase", a.admin(a.erasePerson))
 	web.Handle("GET /people/{id}/summary", a.signedIn(a.supportSummary))
 	web.Handle("GET /people/{id}/summary.json", a.signedIn(a.supportSummaryJSON))
+	web.Handle("GET /people/{id}/summary.pdf", a.signedIn(a.supportSummaryPDF))
 	web.Handle("POST /people/{id}/summary", a.signedIn(a.sendSupportSummary))
 	web.Handle("POST /people/{id}/contacts", a.signedIn(a.bookContact))
 	web.Handle("POST /people/{id}/contacts/{contact}/move", a.signedIn(a.moveContact))

@@ -1,7 +1,9 @@
 package inbox
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -158,6 +160,22 @@ func (a *app) sendSupportSummary(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"/summary?sent=1", http.StatusSeeOther)
+}
+
+// supportSummaryPDF answers the message back as an A4 PDF to download.
+func (a *app) supportSummaryPDF(w http.ResponseWriter, r *http.Request) {
+	pg, ok := a.viewSummary(w, r, "pdf", "")
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	if err := pg.Message.WritePDF(&buf, a.Now()); err != nil {
+		a.storeError(w, r, "summary", err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="summary-for-gp-%d.pdf"`, pg.Person.ID))
+	w.Write(buf.Bytes())
 }
 
 // viewSummary loads the message back about the person in the path, with

@@ -74,10 +74,19 @@ func TestMessageBackToTheGP(t *testing.T) {
 		if m["what_matters_to_me"] != "Getting out of the house and singing again" {
 			t.Errorf("what mattered: %v", m["what_matters_to_me"])
 		}
-		views := auditOf(t, db, p, "person.summary_viewed")
-		if len(views) == 0 || views[len(views)-1].ActorID == nil || *views[len(views)-1].ActorID != w.tom.ID ||
-			!strings.Contains(string(views[len(views)-1].Detail), `"json"`) {
-			t.Errorf("reading the summary as JSON is not in the audit trail as Tom's: %+v", views)
+		status, body = b.get(personPath(p, "/summary.pdf"))
+		if status != 200 || !strings.HasPrefix(body, "%PDF-") || strings.Count(body, "/Type /Page\n") != 1 {
+			t.Errorf("summary PDF: %d, %d bytes, %d pages, want one A4 page", status, len(body), strings.Count(body, "/Type /Page\n"))
+		}
+		formats := map[string]bool{}
+		for _, e := range auditOf(t, db, p, "person.summary_viewed") {
+			var d struct{ Format string }
+			if json.Unmarshal(e.Detail, &d) == nil && e.ActorID != nil && *e.ActorID == w.tom.ID {
+				formats[d.Format] = true
+			}
+		}
+		if !formats["page"] || !formats["json"] || !formats["pdf"] {
+			t.Errorf("Tom's reads of the summary in the audit trail: %v, want the page, the JSON and the PDF", formats)
 		}
 		if status, _ := w.signIn(t, w.sara).get(personPath(p, "/summary")); status != http.StatusNotFound {
 			t.Errorf("another caseload's summary: %d", status)
