@@ -65,10 +65,9 @@ func (tx *Tx) selectPrepared(ctx context.Context, op string, dest any, q string,
 
 // insertPrepared is insert through a statement kept prepared.
 func (tx *Tx) insertPrepared(ctx context.Context, op string, q string, args ...any) (int64, error) {
-	q += " RETURNING id"
-	stmt := tx.prepared.get(tx.pool, tx.rebind(q))
+	stmt := tx.prepared.get(tx.pool, tx.rebind(q+" RETURNING id"))
 	if stmt == nil {
-		return tx.insert(ctx, op, q[:len(q)-len(" RETURNING id")], args...)
+		return tx.insert(ctx, op, q, args...)
 	}
 	var id int64
 	if err := tx.tx.StmtxContext(ctx, stmt).QueryRowxContext(ctx, args...).Scan(&id); err != nil {

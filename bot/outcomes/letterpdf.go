@@ -1,6 +1,7 @@
 package outcomes
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -34,7 +35,7 @@ func (m MessageBack) WritePDF(w io.Writer, at time.Time) error {
 	r := m.ReferralDetails
 	referred := joinDots(r.Date, r.Source, r.Referrer) + " (SNOMED CT " + r.SNOMED + ")"
 	s := m.SupportOffered
-	support := joinDots(or(s.Start, "not started")+" to "+or(s.End, "ongoing"), strconv.Itoa(s.ContactsHeld)+" contacts")
+	support := joinDots(cmp.Or(s.Start, "not started")+" to "+cmp.Or(s.End, "ongoing"), strconv.Itoa(s.ContactsHeld)+" contacts")
 	if m.SupportEnd.Reason != "" {
 		support += " · ended: " + m.SupportEnd.Reason
 	}
@@ -43,20 +44,20 @@ func (m MessageBack) WritePDF(w io.Writer, at time.Time) error {
 	}
 	for _, f := range [][2]string{
 		{"Name", m.PersonDemographics.Name},
-		{"NHS number", or(m.PersonDemographics.NHSNumber, "—")},
-		{"Date of birth", or(m.PersonDemographics.DateOfBirth, "—")},
-		{"GP practice (ODS)", or(m.GPPractice.ODSCode, "—")},
+		{"NHS number", cmp.Or(m.PersonDemographics.NHSNumber, "—")},
+		{"Date of birth", cmp.Or(m.PersonDemographics.DateOfBirth, "—")},
+		{"GP practice (ODS)", cmp.Or(m.GPPractice.ODSCode, "—")},
 		{"Referred", referred},
 		{"Support", support},
-		{"Link worker", joinDots(or(m.LinkWorker.Name, "—"), m.LinkWorker.Email)},
+		{"Link worker", joinDots(cmp.Or(m.LinkWorker.Name, "—"), m.LinkWorker.Email)},
 	} {
 		d.fact(f[0], f[1])
 	}
 
 	d.heading("What mattered to " + m.PersonDemographics.Name)
-	d.text("", 10, or(m.WhatMattersToMe, "Not written yet."))
+	d.text("", 10, cmp.Or(m.WhatMattersToMe, "Not written yet."))
 	d.heading("Needs and concerns")
-	d.text("", 10, or(strings.Join(m.NeedsAndConcerns, ", "), "None recorded."))
+	d.text("", 10, cmp.Or(strings.Join(m.NeedsAndConcerns, ", "), "None recorded."))
 	d.heading("Activities")
 	if len(s.Activities) == 0 {
 		d.text("", 10, "None suggested.")
@@ -109,25 +110,16 @@ func (d letterPDF) outcomes(list []MeasureResult) {
 	for _, o := range list {
 		end, change := "—", ""
 		if o.End != nil {
-			end = number(*o.End) + "  " + o.EndDate
+			end = text(*o.End) + "  " + o.EndDate
 		}
 		if o.Change != nil {
 			change = strings.TrimSpace(fmt.Sprintf("%+g %s", *o.Change, o.Result))
 		}
-		for i, c := range []string{o.Measure, number(o.Start) + "  " + o.StartDate, end, change} {
+		for i, c := range []string{o.Measure, text(o.Start) + "  " + o.StartDate, end, change} {
 			d.CellFormat(widths[i], 6, c, "", 0, "L", false, 0, "")
 		}
 		d.Ln(-1)
 	}
-}
-
-func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-func or(s, otherwise string) string {
-	if s == "" {
-		return otherwise
-	}
-	return s
 }
 
 // joinDots joins the parts that are not empty with " · ".

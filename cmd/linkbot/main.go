@@ -124,6 +124,12 @@ func newFlags(name, usage string, io stdio) *flag.FlagSet {
 	return fs
 }
 
+// databaseFlag adds --database, which overrides cfg's database URL from
+// the environment.
+func databaseFlag(fs *flag.FlagSet, cfg *config) {
+	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+}
+
 // parseFlags parses args, turning a flag error into errUsage (the flag
 // package has already printed the problem and the usage).
 func parseFlags(fs *flag.FlagSet, args []string) error {

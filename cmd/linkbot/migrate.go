@@ -8,7 +8,7 @@ import (
 func runMigrate(ctx context.Context, args []string, io stdio) error {
 	cfg := configFromEnv("")
 	fs := newFlags("migrate", "migrate [--database URL]\n\nApplies the database migrations built into this binary and exits. Safe to run while other processes start.", io)
-	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	databaseFlag(fs, &cfg)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

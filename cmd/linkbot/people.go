@@ -30,7 +30,7 @@ func runPeople(ctx context.Context, args []string, io stdio) error {
 	}
 	cfg := configFromEnv("")
 	fs := newFlags("people import", peopleUsage, io)
-	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	databaseFlag(fs, &cfg)
 	schemeRef := fs.String("scheme", "", "the scheme's name or id (required)")
 	dryRun := fs.Bool("dry-run", false, "check the file and list its problems and duplicates; import nothing")
 	rest := args[1:]
@@ -115,7 +115,7 @@ func runPerson(ctx context.Context, args []string, io stdio) error {
 	}
 	cfg := configFromEnv("")
 	fs := newFlags("person export", personUsage, io)
-	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	databaseFlag(fs, &cfg)
 	schemeRef := fs.String("scheme", "", "the scheme's name or id (required)")
 	id := fs.Int64("id", 0, "the person's id, as in their page's address /people/ID (required)")
 	out := fs.String("out", "", "the zip to write; - for standard output")

@@ -26,7 +26,7 @@ func runReport(ctx context.Context, args []string, io stdio) error {
 	}
 	cfg := configFromEnv("")
 	fs := newFlags("report outcomes", reportUsage, io)
-	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	databaseFlag(fs, &cfg)
 	schemeRef := fs.String("scheme", "", "the scheme's name or id (required)")
 	from := fs.String("from", "", "the first day of referrals, YYYY-MM-DD (required)")
 	to := fs.String("to", "", "the last day of referrals, YYYY-MM-DD, included (required)")

@@ -20,7 +20,7 @@ func runScheme(ctx context.Context, args []string, io stdio) error {
 	}
 	cfg := configFromEnv("")
 	fs := newFlags("scheme create", "scheme create --name NAME [--timezone Europe/London]\n\nCreates a scheme (a tenant: its own link workers, people, dialogues and numbers) and prints its id.", io)
-	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	databaseFlag(fs, &cfg)
 	name := fs.String("name", "", "the scheme's name, as link workers and admins know it (required)")
 	zone := fs.String("timezone", "Europe/London", "the scheme's time zone, an IANA name: quiet hours and times on pages are in it")
 	if err := parseFlags(fs, args[1:]); err != nil {

@@ -26,7 +26,7 @@ func runUser(ctx context.Context, args []string, io stdio) error {
 	sub := args[0]
 	cfg := configFromEnv("")
 	fs := newFlags("user "+sub, userUsage, io)
-	fs.StringVar(&cfg.databaseURL, "database", cfg.databaseURL, "database: postgres://… URL or SQLite file path (env LINKBOT_DATABASE_URL)")
+	databaseFlag(fs, &cfg)
 	fs.StringVar(&cfg.publicURL, "public-url", cfg.publicURL, "the address Linkbot is served at, which links start with (env LINKBOT_PUBLIC_URL)")
 	email := fs.String("email", "", "the email they sign in with (required)")
 	var schemeRef, name, role *string
